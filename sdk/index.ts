@@ -1,0 +1,2 @@
+// Resource classes are added here as they land (Enrollment, DvValidation, Deployment, ...).
+export {};
