@@ -1,0 +1,46 @@
+import { CpsChangeError } from "./errors";
+import { MediaType } from "./media-types";
+import { type CpsContext, parseResponse } from "./context";
+import { type ChangeStatus, changeStatusSchema } from "./schemas/change";
+import { requirePositiveId } from "./validate";
+
+/** Changes family: status and cancel (cps-api.md §2 rows 6–7). */
+
+export function changePath(enrollmentId: number, changeId: number): string {
+  return `/cps/v2/enrollments/${enrollmentId}/changes/${changeId}`;
+}
+
+export async function getChangeStatus(ctx: CpsContext, enrollmentId: number, changeId: number): Promise<ChangeStatus> {
+  const e = requirePositiveId("enrollmentId", enrollmentId);
+  const c = requirePositiveId("changeId", changeId);
+  const response = await ctx.transport.send({ method: "GET", path: changePath(e, c), accept: MediaType.change });
+  return parseResponse(changeStatusSchema, response, "GET");
+}
+
+/** Cancels the whole change (DELETE answers change-id.v1). */
+export async function cancelChange(ctx: CpsContext, enrollmentId: number, changeId: number): Promise<void> {
+  const e = requirePositiveId("enrollmentId", enrollmentId);
+  const c = requirePositiveId("changeId", changeId);
+  await ctx.transport.send({ method: "DELETE", path: changePath(e, c), accept: MediaType.changeId });
+}
+
+/** A change in `state: "error"` as a CpsChangeError carrying CPS's `statusInfo.error`. */
+export function changeFailure(enrollmentId: number, changeId: number, status: ChangeStatus): CpsChangeError | undefined {
+  if (status.statusInfo.state !== "error") return undefined;
+  const error = status.statusInfo.error;
+  return new CpsChangeError({
+    enrollmentId,
+    changeId,
+    status: status.statusInfo.status,
+    code: error?.code ?? undefined,
+    description: error?.description ?? status.statusInfo.description ?? undefined,
+    timestamp: error?.timestamp ?? undefined,
+  });
+}
+
+/** Throws CpsChangeError when the change failed; returns the status otherwise. */
+export function assertChangeNotFailed(enrollmentId: number, changeId: number, status: ChangeStatus): ChangeStatus {
+  const failure = changeFailure(enrollmentId, changeId, status);
+  if (failure !== undefined) throw failure;
+  return status;
+}

@@ -1,0 +1,60 @@
+import { CpsApiError, CpsInputError } from "./errors";
+import { MediaType } from "./media-types";
+import { parseResponse } from "./context";
+import type { Transport } from "./transport";
+import { type RecordSet, recordSetRequestSchema, recordSetSchema } from "./schemas/edge-dns";
+import { parseInput } from "./validate";
+
+/**
+ * Minimal Edge DNS (config-dns v2) recordset client on the same credentials and signing, used to
+ * publish DV `dns-01` TXT records: `/config-dns/v2/zones/{zone}/names/{name}/types/{type}`.
+ */
+export class EdgeDnsClient {
+  constructor(private readonly transport: Transport) {}
+
+  /** undefined when the recordset does not exist (404). */
+  async getRecordSet(zone: string, name: string, type: string): Promise<RecordSet | undefined> {
+    try {
+      const response = await this.transport.send({ method: "GET", path: this.path(zone, name, type), accept: MediaType.json });
+      const parsed = parseResponse(recordSetSchema, response, "GET");
+      return { name: parsed.name, type: parsed.type, ttl: parsed.ttl, rdata: parsed.rdata };
+    } catch (error) {
+      if (error instanceof CpsApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async createRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
+    const body = parseInput("recordSet", recordSetRequestSchema, recordSet);
+    await this.transport.send({ method: "POST", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body });
+  }
+
+  async updateRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
+    const body = parseInput("recordSet", recordSetRequestSchema, recordSet);
+    await this.transport.send({ method: "PUT", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body });
+  }
+
+  /** Deleting a recordset that is already gone (404) counts as done. */
+  async deleteRecordSet(zone: string, name: string, type: string): Promise<void> {
+    try {
+      await this.transport.send({ method: "DELETE", path: this.path(zone, name, type), accept: MediaType.json });
+    } catch (error) {
+      if (error instanceof CpsApiError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  private path(zone: string, name: string, type: string): string {
+    const z = dnsName("zone", zone);
+    const n = dnsName("name", name);
+    if (typeof type !== "string" || !/^[A-Za-z0-9]+$/.test(type)) throw new CpsInputError("type", "expected a record type such as TXT");
+    return `/config-dns/v2/zones/${encodeURIComponent(z)}/names/${encodeURIComponent(n)}/types/${type.toUpperCase()}`;
+  }
+}
+
+function dnsName(field: string, value: unknown): string {
+  if (typeof value !== "string" || value === "" || value.length > 253 || !/^[A-Za-z0-9_*.-]+$/.test(value)) {
+    throw new CpsInputError(field, "expected a DNS name (letters, digits, '-', '_', '*', '.')");
+  }
+  return value.replace(/\.$/, "");
+}

@@ -1,0 +1,163 @@
+import { CpsApiError, CpsInputError } from "./errors";
+import { MediaType } from "./media-types";
+import { type CpsContext, parseResponse } from "./context";
+import type { ApiResponse, QueryValue } from "./transport";
+import { enrollmentStatusSchema, type EnrollmentStatusResult } from "./schemas/common";
+import {
+  type Enrollment,
+  type EnrollmentRequest,
+  type EnrollmentRequestBody,
+  enrollmentRequestSchema,
+  enrollmentSchema,
+  enrollmentsSchema,
+} from "./schemas/enrollment";
+import { optionalBoolean, optionalDeployDate, parseInput, requireContractId, requirePositiveId } from "./validate";
+
+/** Enrollments family: list, get, create, update, remove (cps-api.md §2 rows 1–5). */
+
+export interface CreateEnrollmentRequest {
+  contractId: string;
+  enrollment: EnrollmentRequest;
+  allowDuplicateCn?: boolean;
+  deployNotBefore?: string;
+  deployNotAfter?: string;
+}
+
+export interface UpdateEnrollmentRequest {
+  enrollmentId: number;
+  enrollment: EnrollmentRequest;
+  allowCancelPendingChanges?: boolean;
+  allowStagingBypass?: boolean;
+  forceRenewal?: boolean;
+  renewalDateCheckOverride?: boolean;
+  allowMissingCertificateAddition?: boolean;
+  deployNotBefore?: string;
+  deployNotAfter?: string;
+}
+
+export interface RemoveEnrollmentRequest {
+  enrollmentId: number;
+  allowCancelPendingChanges?: boolean;
+  deployNotBefore?: string;
+  deployNotAfter?: string;
+}
+
+export type EnrollmentChangeResult = EnrollmentStatusResult & { httpStatus: 200 | 202 };
+
+const ENROLLMENTS = "/cps/v2/enrollments";
+
+export async function listEnrollments(ctx: CpsContext, contractId: string): Promise<Enrollment[]> {
+  const contract = requireContractId(contractId);
+  const response = await withEnrollmentVersion(ctx, (version) =>
+    ctx.transport.send({
+      method: "GET",
+      path: ENROLLMENTS,
+      query: [["contractId", contract]],
+      accept: version === 12 ? MediaType.enrollmentsV12 : MediaType.enrollmentsV11,
+    }),
+  );
+  return parseResponse(enrollmentsSchema, response, "GET").enrollments;
+}
+
+export async function getEnrollment(ctx: CpsContext, enrollmentId: number): Promise<Enrollment> {
+  const id = requirePositiveId("enrollmentId", enrollmentId);
+  const response = await withEnrollmentVersion(ctx, (version) =>
+    ctx.transport.send({ method: "GET", path: `${ENROLLMENTS}/${id}`, accept: enrollmentMediaType(version) }),
+  );
+  return parseResponse(enrollmentSchema, response, "GET");
+}
+
+export async function createEnrollment(ctx: CpsContext, request: CreateEnrollmentRequest): Promise<EnrollmentStatusResult> {
+  const contract = requireContractId(request.contractId);
+  const body = parseInput("enrollment", enrollmentRequestSchema, request.enrollment);
+  const query: Array<[string, QueryValue]> = [
+    ["contractId", contract],
+    ["deploy-not-after", optionalDeployDate("deployNotAfter", request.deployNotAfter)],
+    ["deploy-not-before", optionalDeployDate("deployNotBefore", request.deployNotBefore)],
+    ["allow-duplicate-cn", optionalBoolean("allowDuplicateCn", request.allowDuplicateCn)],
+  ];
+  const response = await withEnrollmentVersion(ctx, (version) =>
+    ctx.transport.send({
+      method: "POST",
+      path: ENROLLMENTS,
+      query,
+      accept: MediaType.enrollmentStatus,
+      contentType: enrollmentMediaType(version),
+      body: bodyForVersion(body, version),
+    }),
+  );
+  return parseResponse(enrollmentStatusSchema, response, "POST");
+}
+
+export async function updateEnrollment(ctx: CpsContext, request: UpdateEnrollmentRequest): Promise<EnrollmentChangeResult> {
+  const id = requirePositiveId("enrollmentId", request.enrollmentId);
+  const body = parseInput("enrollment", enrollmentRequestSchema, request.enrollment);
+  const query: Array<[string, QueryValue]> = [
+    ["allow-cancel-pending-changes", optionalBoolean("allowCancelPendingChanges", request.allowCancelPendingChanges)],
+    ["allow-staging-bypass", optionalBoolean("allowStagingBypass", request.allowStagingBypass)],
+    ["deploy-not-after", optionalDeployDate("deployNotAfter", request.deployNotAfter)],
+    ["deploy-not-before", optionalDeployDate("deployNotBefore", request.deployNotBefore)],
+    ["force-renewal", optionalBoolean("forceRenewal", request.forceRenewal)],
+    ["renewal-date-check-override", optionalBoolean("renewalDateCheckOverride", request.renewalDateCheckOverride)],
+    ["allow-missing-certificate-addition", optionalBoolean("allowMissingCertificateAddition", request.allowMissingCertificateAddition)],
+  ];
+  const response = await withEnrollmentVersion(ctx, (version) =>
+    ctx.transport.send({
+      method: "PUT",
+      path: `${ENROLLMENTS}/${id}`,
+      query,
+      accept: MediaType.enrollmentStatus,
+      contentType: enrollmentMediaType(version),
+      body: bodyForVersion(body, version),
+    }),
+  );
+  return { ...parseResponse(enrollmentStatusSchema, response, "PUT"), httpStatus: okOrAccepted(response) };
+}
+
+export async function removeEnrollment(ctx: CpsContext, request: RemoveEnrollmentRequest): Promise<EnrollmentChangeResult> {
+  const id = requirePositiveId("enrollmentId", request.enrollmentId);
+  const query: Array<[string, QueryValue]> = [
+    ["allow-cancel-pending-changes", optionalBoolean("allowCancelPendingChanges", request.allowCancelPendingChanges)],
+    ["deploy-not-after", optionalDeployDate("deployNotAfter", request.deployNotAfter)],
+    ["deploy-not-before", optionalDeployDate("deployNotBefore", request.deployNotBefore)],
+  ];
+  const response = await ctx.transport.send({ method: "DELETE", path: `${ENROLLMENTS}/${id}`, query, accept: MediaType.enrollmentStatus });
+  return { ...parseResponse(enrollmentStatusSchema, response, "DELETE"), httpStatus: okOrAccepted(response) };
+}
+
+function enrollmentMediaType(version: 11 | 12): string {
+  return version === 12 ? MediaType.enrollmentV12 : MediaType.enrollmentV11;
+}
+
+/** 200 = nothing new to issue; 202 = CPS started a change. Other 2xx are read as 202 (async). */
+function okOrAccepted(response: ApiResponse): 200 | 202 {
+  return response.status === 200 ? 200 : 202;
+}
+
+/**
+ * Run with the negotiated enrollment version; on 406/415 for v12, switch this client to v11 for
+ * good and try exactly once more.
+ */
+async function withEnrollmentVersion(ctx: CpsContext, send: (version: 11 | 12) => Promise<ApiResponse>): Promise<ApiResponse> {
+  const version = ctx.negotiated.enrollmentVersion;
+  try {
+    return await send(version);
+  } catch (error) {
+    if (version === 12 && error instanceof CpsApiError && (error.status === 406 || error.status === 415)) {
+      ctx.negotiated.enrollmentVersion = 11;
+      ctx.log("info", `CPS rejected enrollment.v12 (${error.status}); using enrollment.v11 from now on for this client`);
+      return send(11);
+    }
+    throw error;
+  }
+}
+
+/** v11 has no `fipsMode` and types `orgId` as a string. */
+function bodyForVersion(body: EnrollmentRequestBody, version: 11 | 12): unknown {
+  if (version === 12) return body;
+  const { fipsMode, ...networkConfiguration } = body.networkConfiguration;
+  if (fipsMode === true) {
+    throw new CpsInputError("enrollment.networkConfiguration.fipsMode", "needs enrollment.v12, but this CPS endpoint only accepts enrollment.v11");
+  }
+  return { ...body, orgId: body.orgId == null ? body.orgId : String(body.orgId), networkConfiguration };
+}

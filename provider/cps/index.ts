@@ -1,0 +1,16 @@
+/** CPS v2 API client layer: everything other layers may import from provider/cps. */
+export { CpsClient, type CpsClientOptions, type CpsClientInternals } from "./client";
+export { CpsApiError, CpsChangeError, CpsConfigError, CpsInputError, CpsResponseError } from "./errors";
+export { parseTrailingId, parseChangeLocation } from "./ids";
+export { MediaType, essence as mediaTypeEssence } from "./media-types";
+export { resolveCredentials, normaliseHost, DEFAULT_MAX_BODY, type EdgeGridCredentials, type CredentialOptions } from "./credentials";
+export { parseEdgerc } from "./edgerc";
+export { EdgeGridSigner, edgeGridTimestamp, type SignableRequest, type SigningCredentials } from "./signer";
+export { RateLimiter, sharedRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit, type LimiterClock } from "./rate-limiter";
+export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, type RetryPolicy } from "./retry";
+export type { LogFn, LogLevel, TransportClock } from "./transport";
+export { AllowedInputType } from "./allowed-inputs";
+export { changeFailure, assertChangeNotFailed } from "./changes";
+export type { CreateEnrollmentRequest, UpdateEnrollmentRequest, RemoveEnrollmentRequest, EnrollmentChangeResult } from "./enrollments";
+export { EdgeDnsClient } from "./edge-dns";
+export * from "./schemas";

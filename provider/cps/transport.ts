@@ -1,0 +1,252 @@
+import * as https from "node:https";
+import * as tls from "node:tls";
+import type { IncomingHttpHeaders } from "node:http";
+import { CpsApiError } from "./errors";
+import type { EdgeGridCredentials } from "./credentials";
+import { EdgeGridSigner } from "./signer";
+import type { RateLimiter } from "./rate-limiter";
+import {
+  backoffDelayMs,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfterDetail,
+  parseRetryAfterHeader,
+  type RetryPolicy,
+  TRANSIENT_ACK_MAX_ATTEMPTS,
+} from "./retry";
+import { problemRequestId, problemSchema } from "./schemas/problem";
+import { isJsonMediaType } from "./media-types";
+
+export type LogLevel = "debug" | "info" | "warn";
+export type LogFn = (level: LogLevel, message: string) => void;
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type QueryValue = string | number | boolean | undefined;
+
+/** Time and randomness, injectable so tests assert on counts and order, never on wall time. */
+export interface TransportClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  nonce(): string;
+}
+
+export interface TransportOptions {
+  credentials: EdgeGridCredentials;
+  /** Extra trusted CA certificate(s) in PEM, added to Node's bundled roots (the local emulator). */
+  caCertPem?: string;
+  limiter: RateLimiter;
+  retry: RetryPolicy;
+  log: LogFn;
+  requestTimeoutMs: number;
+  clock: TransportClock;
+  userAgent?: string;
+}
+
+export interface ApiRequest {
+  method: HttpMethod;
+  /** Absolute path (`/cps/v2/...`), optionally already carrying a query string (hypermedia links). */
+  path: string;
+  query?: Array<[string, QueryValue]>;
+  accept: string;
+  contentType?: string;
+  /** Serialised as JSON. */
+  body?: unknown;
+  /** Acknowledgement POSTs: retry a bounded number of transient 404/409 answers. */
+  retryTransientAck?: boolean;
+  /** A second budget this operation must also respect (e.g. /active-certificates, 10/min). */
+  extraLimiter?: RateLimiter;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** Request line target as sent (path + query), for error messages. */
+  target: string;
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** Connection errors that happen before a byte of the request is written: safe to retry a POST. */
+const PRE_WRITE_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
+class NetworkError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Signed HTTPS requests to one Akamai API host through node:https (no axios and no global
+ * interceptors): rate limiting, retries with backoff, problem+json errors.
+ */
+export class Transport {
+  readonly baseUrl: string;
+  private readonly signer: EdgeGridSigner;
+  private readonly agent: https.Agent;
+
+  constructor(private readonly options: TransportOptions) {
+    this.baseUrl = `https://${options.credentials.host}`;
+    this.signer = new EdgeGridSigner(options.credentials, { now: options.clock.now, nonce: options.clock.nonce });
+    this.agent = new https.Agent({
+      keepAlive: true,
+      ca: options.caCertPem !== undefined ? [...tls.rootCertificates, options.caCertPem] : undefined,
+    });
+  }
+
+  /** Close idle keep-alive sockets (tests, short-lived processes). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** Send with retries; resolves with any 2xx response, throws CpsApiError otherwise. */
+  async send(request: ApiRequest): Promise<ApiResponse> {
+    const target = this.buildTarget(request);
+    const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), "utf8");
+    const policy = this.options.retry;
+    const idempotent = request.method !== "POST";
+    const maxAttempts = Math.max(1, policy.maxAttempts);
+    for (let attempt = 1; ; attempt++) {
+      let reason: string;
+      let suggestedMs: number | undefined;
+      let failure: Error;
+      let retryable: boolean;
+      try {
+        await this.options.limiter.acquire();
+        if (request.extraLimiter !== undefined) await request.extraLimiter.acquire();
+        const raw = await this.once(request, target, body);
+        if (raw.status >= 200 && raw.status < 300) {
+          return { ...raw, target };
+        }
+        const error = this.toApiError(request.method, target, raw);
+        failure = error;
+        reason = `HTTP ${raw.status}${error.title !== undefined ? ` ${error.title}` : ""}`;
+        suggestedMs = error.retryAfterMs;
+        if (raw.status === 429) {
+          retryable = true;
+        } else if (raw.status >= 500) {
+          retryable = idempotent;
+        } else if ((raw.status === 404 || raw.status === 409) && request.retryTransientAck === true) {
+          retryable = attempt < TRANSIENT_ACK_MAX_ATTEMPTS;
+          reason += " (acknowledgement not accepted yet; CPS answers this briefly after a status change)";
+        } else {
+          retryable = false;
+        }
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        failure = new Error(`${request.method} ${target} failed: ${error.message}`);
+        reason = `network error ${error.code}`;
+        retryable = idempotent || PRE_WRITE_ERRORS.has(error.code);
+      }
+      if (!retryable || attempt >= maxAttempts) throw failure;
+      if (suggestedMs !== undefined && suggestedMs > MAX_RETRY_AFTER_MS) throw failure;
+      const delay = suggestedMs ?? backoffDelayMs(attempt, policy, this.options.clock.random);
+      this.options.log(
+        "debug",
+        `retrying ${request.method} ${target} after ${reason} (attempt ${attempt + 1} of ${maxAttempts}) in ${delay} ms` +
+          (suggestedMs !== undefined ? " as the server asked" : ""),
+      );
+      await this.options.clock.sleep(delay);
+    }
+  }
+
+  private buildTarget(request: ApiRequest): string {
+    const pairs: Array<[string, string]> = [];
+    for (const [name, value] of request.query ?? []) {
+      if (value !== undefined) pairs.push([name, String(value)]);
+    }
+    if (this.options.credentials.accountKey !== undefined) pairs.push(["accountSwitchKey", this.options.credentials.accountKey]);
+    if (pairs.length === 0) return request.path;
+    const query = pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&");
+    return `${request.path}${request.path.includes("?") ? "&" : "?"}${query}`;
+  }
+
+  private once(request: ApiRequest, target: string, body: Buffer | undefined): Promise<RawResponse> {
+    const headers: Record<string, string> = {
+      Accept: request.accept,
+      "User-Agent": this.options.userAgent ?? "pulumi-akamai-cps",
+    };
+    if (body !== undefined) {
+      headers["Content-Type"] = request.contentType ?? "application/json";
+      headers["Content-Length"] = String(body.length);
+    }
+    headers.Authorization = this.signer.authorization({
+      method: request.method,
+      scheme: "https",
+      host: this.options.credentials.host,
+      pathAndQuery: target,
+      headers,
+      body,
+    });
+    const { hostname, port } = splitHost(this.options.credentials.host);
+    return new Promise<RawResponse>((resolve, reject) => {
+      const req = https.request(
+        {
+          method: request.method,
+          host: hostname,
+          port,
+          path: target,
+          headers: { ...headers, Host: this.options.credentials.host },
+          agent: this.agent,
+          timeout: this.options.requestTimeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", (error: NodeJS.ErrnoException) => reject(new NetworkError(error.code ?? "ERESPONSE", error.message)));
+        },
+      );
+      req.on("timeout", () => req.destroy(Object.assign(new Error(`no response within ${this.options.requestTimeoutMs} ms`), { code: "ETIMEDOUT" })));
+      req.on("error", (error: NodeJS.ErrnoException) => reject(new NetworkError(error.code ?? "ENETWORK", error.message)));
+      req.end(body);
+    });
+  }
+
+  private toApiError(method: string, target: string, raw: RawResponse): CpsApiError {
+    let parsed: unknown;
+    try {
+      parsed = raw.text.trim() === "" ? undefined : JSON.parse(raw.text);
+    } catch {
+      parsed = undefined;
+    }
+    const problem = problemSchema.safeParse(parsed);
+    const headerValue = raw.headers["retry-after"];
+    const fromHeader = parseRetryAfterHeader(Array.isArray(headerValue) ? headerValue[0] : headerValue, this.options.clock.now());
+    if (!problem.success) {
+      return new CpsApiError({
+        status: raw.status,
+        method,
+        path: target,
+        retryAfterMs: fromHeader,
+        bodySnippet: isJsonMediaType(raw.headers["content-type"]) || raw.text.length < 200 ? raw.text.slice(0, 200) : undefined,
+      });
+    }
+    const data = problem.data;
+    return new CpsApiError({
+      status: raw.status,
+      method,
+      path: target,
+      type: data.type,
+      title: data.title,
+      detail: data.detail,
+      instance: data.instance,
+      requestId: problemRequestId(data),
+      retryAfterMs: fromHeader ?? parseRetryAfterDetail(data.detail),
+      problem: data,
+    });
+  }
+}
+
+function splitHost(host: string): { hostname: string; port: number | undefined } {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  if (match === null) return { hostname: host, port: undefined };
+  const hostname = match[1]!.replace(/^\[|\]$/g, "");
+  return { hostname, port: match[2] !== undefined ? Number(match[2]) : undefined };
+}
