@@ -1,2 +1,7 @@
-// Resource classes are added here as they land (Enrollment, DvValidation, Deployment, ...).
-export {};
+export { Enrollment } from "./enrollment";
+export type { EnrollmentArgs } from "./enrollment";
+export { DvValidation } from "./dv-validation";
+export type { DvValidationArgs } from "./dv-validation";
+export { Deployment } from "./deployment";
+export type { DeploymentArgs } from "./deployment";
+export type * from "./types";

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazy-provider";
+import type { DeployedCertificate, DeploymentSchedule, Duration, TlsVerification, WarningPolicy } from "./types";
+
+/** Inputs of a {@link Deployment}. */
+export interface DeploymentArgs {
+  /** The enrollment whose certificate to wait for. */
+  enrollmentId: pulumi.Input<number>;
+  /** Wait until the certificate is on `production` (default) or only on `staging`. */
+  network?: pulumi.Input<"staging" | "production">;
+  /** With change management on: acknowledge (with the validation result hash) and push to production. Default false. */
+  acknowledgeChangeManagement?: pulumi.Input<boolean>;
+  /** Post-verification warnings met while deploying (default `"fail"`). */
+  postVerificationWarnings?: pulumi.Input<WarningPolicy>;
+  /** Deployment window applied to the pending change. */
+  deploymentSchedule?: pulumi.Input<DeploymentSchedule>;
+  /** After deploying, a TLS handshake with SNI that checks chain, hostname and expiry. `servername` defaults to the CN. */
+  verify?: pulumi.Input<{ host: string; port?: number; servername?: string; caCertPem?: string }>;
+  /** Bound on the wait (default `60m`). */
+  timeout?: pulumi.Input<Duration>;
+}
+
+/** Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed. */
+export class Deployment extends pulumi.dynamic.Resource {
+  public readonly enrollmentId!: pulumi.Output<number>;
+  public readonly network!: pulumi.Output<"staging" | "production">;
+  /** The change that was deployed (null when nothing was pending). */
+  public readonly changeId!: pulumi.Output<number | null>;
+  /** What is on staging now. */
+  public readonly staging!: pulumi.Output<DeployedCertificate | null>;
+  /** What is on production now. */
+  public readonly production!: pulumi.Output<DeployedCertificate | null>;
+  /** The TLS check result when `verify` is set. */
+  public readonly verification!: pulumi.Output<TlsVerification | null>;
+
+  constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      deploymentShim(),
+      name,
+      { network: "production", ...args, __name: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined },
+      opts,
+      "akamai-cps",
+      "Deployment",
+    );
+  }
+}
+
+let shim: pulumi.dynamic.ResourceProvider | undefined;
+function deploymentShim(): pulumi.dynamic.ResourceProvider {
+  return (shim ??= lazyProvider("deployment", "deploymentProvider"));
+}

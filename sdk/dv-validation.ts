@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazy-provider";
+import type { DomainValidationStatus, Duration, WarningPolicy } from "./types";
+
+/** Inputs of a {@link DvValidation}. */
+export interface DvValidationArgs {
+  /** The enrollment to validate (`enrollment.enrollmentId`). */
+  enrollmentId: pulumi.Input<number>;
+  /** The challenge your records answer: `dns-01` (default) or `http-01`. */
+  challengeType?: pulumi.Input<"dns-01" | "http-01">;
+  /** dns-01: check that every TXT record is visible before telling CPS (default true). */
+  checkPropagation?: pulumi.Input<boolean>;
+  /** Resolvers for that check (`ip` or `ip:port`); default the zone's authoritative servers. */
+  resolvers?: pulumi.Input<pulumi.Input<string>[]>;
+  /** What to do with post-verification warnings (default `"fail"`). Can be changed later. */
+  postVerificationWarnings?: pulumi.Input<WarningPolicy>;
+  /** Bound on the DNS propagation check (default `10m`). */
+  propagationTimeout?: pulumi.Input<Duration>;
+  /** Bound on the whole wait (default `60m`). */
+  timeout?: pulumi.Input<Duration>;
+}
+
+/**
+ * Waits until the CA has validated every domain of the enrollment's pending DV change and the
+ * certificate is issued. Declare it with `dependsOn` on your challenge records. It runs again when
+ * CPS opens a new DV change (SAN change, renewal).
+ */
+export class DvValidation extends pulumi.dynamic.Resource {
+  public readonly enrollmentId!: pulumi.Output<number>;
+  /** The change that was validated (null when nothing was pending). */
+  public readonly changeId!: pulumi.Output<number | null>;
+  /** Change status when validation finished. */
+  public readonly status!: pulumi.Output<string>;
+  public readonly validatedDomains!: pulumi.Output<string[]>;
+  public readonly domainStatus!: pulumi.Output<Record<string, DomainValidationStatus>>;
+
+  constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      validationShim(),
+      name,
+      { ...args, __name: name, changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined },
+      opts,
+      "akamai-cps",
+      "DvValidation",
+    );
+  }
+}
+
+let shim: pulumi.dynamic.ResourceProvider | undefined;
+function validationShim(): pulumi.dynamic.ResourceProvider {
+  return (shim ??= lazyProvider("dv-validation", "dvValidationProvider"));
+}

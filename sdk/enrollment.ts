@@ -1,0 +1,155 @@
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazy-provider";
+import type { Contact, CsrSubject, DeploymentSchedule, DnsChallenge, DomainValidationStatus, Duration, HttpChallenge, Organization, WarningPolicy } from "./types";
+
+/** Inputs of an {@link Enrollment}. Changing `commonName`, `contractId`, `validationType`, `secureNetwork` or `sniOnly` replaces the enrollment; everything else updates it in place. */
+export interface EnrollmentArgs {
+  /** CPS contract id, e.g. `K-0N7RAK71` (a `ctr_` prefix is accepted and ignored). */
+  contractId: pulumi.Input<string>;
+  /** `dv` (Let's Encrypt, default), `ov`, `ev` or `third-party`. */
+  validationType?: pulumi.Input<"dv" | "ov" | "ev" | "third-party">;
+  /** Default `san` (`third-party` for third-party enrollments). */
+  certificateType?: pulumi.Input<"san" | "single" | "wildcard" | "wildcard-san" | "third-party">;
+  /** The certificate's common name (at most 64 characters). */
+  commonName: pulumi.Input<string>;
+  /** Further names (a set: order, case and repeating the CN never cause a diff). At most 100 names in all. */
+  sans?: pulumi.Input<pulumi.Input<string>[]>;
+  /** `enhanced-tls` (default) or `standard-tls`. */
+  secureNetwork?: pulumi.Input<"standard-tls" | "enhanced-tls">;
+  /** Serve only to SNI clients (default true). Cannot change after creation. */
+  sniOnly?: pulumi.Input<boolean>;
+  /** `core` (default), `china+core`, `russia+core`. */
+  geography?: pulumi.Input<"core" | "china+core" | "russia+core">;
+  /** Deprecated by Akamai (no effect); default false. */
+  quicEnabled?: pulumi.Input<boolean>;
+  /** Cipher profile; default `ak-akamai-2020q1`. */
+  mustHaveCiphers?: pulumi.Input<string>;
+  /** Cipher profile; default `ak-akamai-2020q1`. */
+  preferredCiphers?: pulumi.Input<string>;
+  /** e.g. `["TLSv1", "TLSv1_1"]`. */
+  disallowedTlsVersions?: pulumi.Input<pulumi.Input<"TLSv1" | "TLSv1_1" | "TLSv1_2" | "TLSv1_3">[]>;
+  /** Default `on`. */
+  ocspStapling?: pulumi.Input<"on" | "off" | "not-set">;
+  /** SNI: serve all certificate names (default true); set false and list `dnsNames` to choose. */
+  cloneDnsNames?: pulumi.Input<boolean>;
+  dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Mutual TLS (applied with a follow-up update, as CPS does not take it on create). */
+  clientMutualAuthentication?: pulumi.Input<{ setId: string; sendCaListToClient?: boolean; ocspEnabled?: boolean }>;
+  fipsMode?: pulumi.Input<boolean>;
+  /** `SHA-256` (default) or `SHA-1`. */
+  signatureAlgorithm?: pulumi.Input<"SHA-256" | "SHA-1">;
+  /** Third-party only: RSA and ECDSA certificates side by side. */
+  dualStack?: pulumi.Input<boolean>;
+  /** Third-party only: leave the SANs out of the CSR. */
+  excludeSans?: pulumi.Input<boolean>;
+  csr?: pulumi.Input<CsrSubject>;
+  /** Required unless `orgId` is set. */
+  organization?: pulumi.Input<Organization>;
+  /** An organization registered with the CA, instead of `organization` and contacts. */
+  orgId?: pulumi.Input<number>;
+  /** Required unless `orgId` is set. */
+  adminContact?: pulumi.Input<Contact>;
+  /** Required unless `orgId` is set. */
+  techContact?: pulumi.Input<Contact>;
+  /** Stop after staging and wait for an acknowledgement before production ("test on staging"). Default false. */
+  changeManagement?: pulumi.Input<boolean>;
+  certificateChainType?: pulumi.Input<"default" | "symantec1kroot">;
+  /** Allow another enrollment with the same common name. Default false. */
+  allowDuplicateCommonName?: pulumi.Input<boolean>;
+  /** What to do with pre-verification warnings (default `"fail"`). */
+  preVerificationWarnings?: pulumi.Input<WarningPolicy>;
+  /** Allow an update to cancel a pending change (including a renewal). Default false: such updates fail with the change named. */
+  cancelPendingChanges?: pulumi.Input<boolean>;
+  /** Deployment window for the changes this resource starts. */
+  deploymentSchedule?: pulumi.Input<DeploymentSchedule>;
+  /** Allow deleting an enrollment whose certificate is live on production. Default false. */
+  allowDeleteWhileDeployed?: pulumi.Input<boolean>;
+  /**
+   * Adopt an existing enrollment instead of creating one (dynamic resources cannot use `pulumi import`).
+   * The enrollment is then updated to match these inputs.
+   */
+  adoptEnrollmentId?: pulumi.Input<number>;
+  /** How long create/update wait for CPS to issue challenges or a CSR (default `30m`). */
+  waitTimeout?: pulumi.Input<Duration>;
+  /** How long delete waits for CPS to remove the enrollment (default `60m`). */
+  deleteTimeout?: pulumi.Input<Duration>;
+}
+
+/**
+ * A CPS enrollment: the certificate's names, network settings, contacts and CA, and the change that
+ * issues it. Outputs the DNS-01 and HTTP-01 challenges keyed by domain, so that DNS records can be
+ * declared in the same program, outside `apply()`:
+ *
+ * ```ts
+ * const record = new SomeDnsRecord(`acme-${d}`, { name: cert.dnsChallenges.apply(c => c[d].recordName), ... });
+ * ```
+ */
+export class Enrollment extends pulumi.dynamic.Resource {
+  /** The CPS enrollment id. */
+  public readonly enrollmentId!: pulumi.Output<number>;
+  /** Every name on the certificate, CN first. */
+  public readonly domains!: pulumi.Output<string[]>;
+  /** DNS-01 challenges by domain. Kept after validation; replaced when CPS issues new ones (renewal, SAN change). */
+  public readonly dnsChallenges!: pulumi.Output<Record<string, DnsChallenge>>;
+  /** HTTP-01 challenges by domain. */
+  public readonly httpChallenges!: pulumi.Output<Record<string, HttpChallenge>>;
+  /** CPS's per-domain validation state when the challenges were last read. */
+  public readonly domainStatus!: pulumi.Output<Record<string, DomainValidationStatus>>;
+  /** The change the challenges/CSRs belong to. */
+  public readonly challengeChangeId!: pulumi.Output<number | null>;
+  /** The pending change, if any. */
+  public readonly pendingChangeId!: pulumi.Output<number | null>;
+  /** `new-certificate`, `renewal`, `modify-san`, ... */
+  public readonly changeType!: pulumi.Output<string | null>;
+  /** The pending change's status, or `active`. */
+  public readonly status!: pulumi.Output<string>;
+  /** Third-party: CSRs (PEM) by key algorithm. */
+  public readonly csrs!: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  /** Third-party: SHA-256 of each CSR's public key (hex). */
+  public readonly csrFingerprints!: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  public readonly assignedSlots!: pulumi.Output<number[]>;
+  public readonly productionSlots!: pulumi.Output<number[]>;
+  public readonly stagingSlots!: pulumi.Output<number[]>;
+  /** When CPS will start the automatic renewal. */
+  public readonly autoRenewalStartTime!: pulumi.Output<string | null>;
+  /** Whether the last update started a new certificate (CPS answered 202) rather than a metadata-only change (200). */
+  public readonly lastUpdateStartedNewCertificate!: pulumi.Output<boolean | null>;
+  /** True when the enrollment was adopted with `adoptEnrollmentId`. */
+  public readonly adopted!: pulumi.Output<boolean>;
+
+  constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      enrollmentShim(),
+      name,
+      {
+        ...args,
+        __name: name,
+        enrollmentId: undefined,
+        domains: undefined,
+        dnsChallenges: undefined,
+        httpChallenges: undefined,
+        domainStatus: undefined,
+        challengeChangeId: undefined,
+        pendingChangeId: undefined,
+        changeType: undefined,
+        status: undefined,
+        csrs: undefined,
+        csrFingerprints: undefined,
+        assignedSlots: undefined,
+        productionSlots: undefined,
+        stagingSlots: undefined,
+        autoRenewalStartTime: undefined,
+        lastUpdateStartedNewCertificate: undefined,
+        adopted: undefined,
+      },
+      opts,
+      "akamai-cps",
+      "Enrollment",
+    );
+  }
+}
+
+let shim: pulumi.dynamic.ResourceProvider | undefined;
+function enrollmentShim(): pulumi.dynamic.ResourceProvider {
+  return (shim ??= lazyProvider("enrollment", "enrollmentProvider"));
+}
