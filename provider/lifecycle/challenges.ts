@@ -1,0 +1,107 @@
+/**
+ * Turn CPS `dv-challenges.v2` into what a Pulumi program needs to publish: one DNS record (or HTTP
+ * token) per domain, keyed by domain, so that records can be declared outside `apply()`.
+ */
+
+/** The parts of a dv-challenges.v2 body this module reads (the client's parsed type fits it). */
+export interface DvChallengesView {
+  dv: ReadonlyArray<{
+    domain: string;
+    status?: string | null;
+    validationStatus?: string | null;
+    error?: string | null;
+    expires?: string | null;
+    challenges: ReadonlyArray<{
+      type: string;
+      status?: string | null;
+      token?: string | null;
+      responseBody?: string | null;
+      fullPath?: string | null;
+      redirectFullPath?: string | null;
+      error?: string | null;
+    }>;
+  }>;
+}
+
+export interface DnsChallenge {
+  /** Record name without the trailing dot: `_acme-challenge.www.example.com`. */
+  recordName: string;
+  recordType: "TXT";
+  /** TXT value to publish. */
+  value: string;
+  /** Suggested TTL (seconds). */
+  ttl: number;
+  /** When CPS stops accepting this value (ISO 8601), when known. */
+  expires?: string;
+}
+
+export interface HttpChallenge {
+  /** URL the CA fetches: `http://<domain>/.well-known/acme-challenge/<token>`. */
+  url: string;
+  /** Body to serve at `url`. */
+  body: string;
+  /** Alternative: redirect `url` to this Akamai-hosted URL. */
+  redirectUrl?: string;
+  token: string;
+  expires?: string;
+}
+
+export interface DomainValidationState {
+  status: string;
+  validationStatus: string;
+  error?: string;
+}
+
+export interface ExtractedChallenges {
+  dnsChallenges: Record<string, DnsChallenge>;
+  httpChallenges: Record<string, HttpChallenge>;
+  domainStatus: Record<string, DomainValidationState>;
+}
+
+export const DEFAULT_CHALLENGE_TTL = 60;
+
+function stripDot(name: string): string {
+  return name.endsWith(".") ? name.slice(0, -1) : name;
+}
+
+/** Key challenges by (lower-cased) domain. Domains without a given challenge type are left out of that map. */
+export function extractChallenges(body: DvChallengesView): ExtractedChallenges {
+  const out: ExtractedChallenges = { dnsChallenges: {}, httpChallenges: {}, domainStatus: {} };
+  for (const entry of body.dv) {
+    const domain = entry.domain.toLowerCase();
+    out.domainStatus[domain] = {
+      status: entry.status ?? "",
+      validationStatus: entry.validationStatus ?? "",
+      ...(entry.error ? { error: entry.error } : {}),
+    };
+    const expires = entry.expires ?? undefined;
+    for (const c of entry.challenges) {
+      if (c.type === "dns-01" && c.responseBody) {
+        out.dnsChallenges[domain] = {
+          recordName: stripDot(c.fullPath || `_acme-challenge.${domain}`),
+          recordType: "TXT",
+          value: c.responseBody,
+          ttl: DEFAULT_CHALLENGE_TTL,
+          ...(expires ? { expires } : {}),
+        };
+      } else if (c.type === "http-01" && c.token) {
+        out.httpChallenges[domain] = {
+          url: c.fullPath || `http://${domain}/.well-known/acme-challenge/${c.token}`,
+          body: c.responseBody ?? "",
+          token: c.token,
+          ...(c.redirectFullPath ? { redirectUrl: c.redirectFullPath } : {}),
+          ...(expires ? { expires } : {}),
+        };
+      }
+    }
+  }
+  return out;
+}
+
+const VALIDATED = new Set(["VALIDATED", "VALID", "COMPLETED"]);
+
+/** True when CPS reports the domain as validated. */
+export function isDomainValidated(state: DomainValidationState | undefined): boolean {
+  if (!state) return false;
+  return VALIDATED.has(state.validationStatus.toUpperCase()) || VALIDATED.has(state.status.toUpperCase());
+}

@@ -1,0 +1,94 @@
+/**
+ * Polling with backoff, bounded by a deadline. CPS moves in steps: a transition is often followed
+ * by another one soon after, then a long quiet period (validation, deployment). So the interval
+ * starts short, grows while nothing changes, and drops back to short whenever the observed state
+ * changes. Rate limits and Retry-After are handled by the HTTP client underneath.
+ */
+import { formatElapsed, Progress } from "./progress";
+
+export interface PollTiming {
+  /** First interval, and the interval right after a change is observed. Default 500 ms. */
+  minIntervalMs?: number;
+  /** Cap on the interval. Default 15 s. */
+  maxIntervalMs?: number;
+  /** Growth factor while nothing changes. Default 1.6. */
+  factor?: number;
+  /** How often (at most) to print an unchanged progress line. Default 30 s. */
+  quietProgressEveryMs?: number;
+}
+
+export interface PollStep<T> {
+  /** Set when the wait is over. */
+  done?: T;
+  /** A short description of the current state; a change resets the backoff and is printed. */
+  state: string;
+  /** Optional extra detail printed with the state (e.g. which domains are pending). */
+  detail?: string;
+}
+
+export interface WaitOptions extends PollTiming {
+  /** What is being waited for, for messages: "domain validation". */
+  what: string;
+  timeoutMs: number;
+  progress?: Progress;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly what: string,
+    readonly elapsedMs: number,
+    readonly lastState: string,
+    readonly lastDetail?: string,
+  ) {
+    super(
+      `Timed out after ${formatElapsed(elapsedMs)} waiting for ${what}; last state: ${lastState}` +
+        (lastDetail ? ` (${lastDetail})` : "") +
+        ". Run `pulumi up` again to resume waiting, or raise the timeout input.",
+    );
+    this.name = "WaitTimeoutError";
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Poll `step` until it returns `done`, with adaptive backoff, printing progress on every state change. */
+export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions): Promise<T> {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const min = options.minIntervalMs ?? 500;
+  const max = options.maxIntervalMs ?? 15_000;
+  const factor = options.factor ?? 1.6;
+  const quietEvery = options.quietProgressEveryMs ?? 30_000;
+  const started = now();
+  let interval = min;
+  let lastState: string | undefined;
+  let lastDetail: string | undefined;
+  let lastPrinted = started;
+  for (;;) {
+    const result = await step();
+    const t = now();
+    const elapsed = t - started;
+    const line = `${options.what}: ${result.state}${result.detail ? ` - ${result.detail}` : ""} (${formatElapsed(elapsed)})`;
+    if (result.done !== undefined) {
+      if (lastState !== undefined && options.progress) options.progress(`${options.what}: done (${formatElapsed(elapsed)})`);
+      return result.done;
+    }
+    if (result.state !== lastState || result.detail !== lastDetail) {
+      options.progress?.(line);
+      lastPrinted = t;
+      if (result.state !== lastState) interval = min;
+    } else if (t - lastPrinted >= quietEvery) {
+      options.progress?.(line);
+      lastPrinted = t;
+    }
+    lastState = result.state;
+    lastDetail = result.detail;
+    if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail);
+    const remaining = options.timeoutMs - elapsed;
+    await sleep(Math.min(interval, Math.max(remaining, 0)));
+    interval = Math.min(max, Math.round(interval * factor));
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Reading CPS change statuses. Akamai warns that status strings are open-ended, so logic is driven by
+ * `allowedInput[].type` first and by a few well-known status names second; anything unknown is
+ * treated as "CPS is working on it".
+ */
+
+/** The parts of a change.v2 body this module reads. */
+export interface ChangeView {
+  statusInfo: {
+    status: string;
+    state: string;
+    description?: string | null;
+    error?: { code?: string | null; description?: string | null; timestamp?: string | null } | null;
+    deploymentSchedule?: { notBefore?: string | null; notAfter?: string | null } | null;
+  };
+  allowedInput: ReadonlyArray<AllowedInputView>;
+}
+
+export interface AllowedInputView {
+  type: string;
+  requiredToProceed: boolean;
+  info: string;
+  update: string;
+}
+
+export const INPUT = {
+  dvChallenges: "lets-encrypt-challenges",
+  thirdPartyCertificate: "third-party-certificate",
+  changeManagement: "change-management",
+  preVerificationWarnings: "pre-verification-warnings-acknowledgement",
+  postVerificationWarnings: "post-verification-warnings-acknowledgement",
+} as const;
+
+export function findInput(change: ChangeView, type: string): AllowedInputView | undefined {
+  return change.allowedInput.find((i) => i.type === type);
+}
+
+/** Both the documented spelling and the one the live API sends (CPSREQUEST-815). */
+export function isDvCoordination(status: string): boolean {
+  return status === "coordinate-domain-validation" || status === "coodinate-domain-validation";
+}
+
+export function isComplete(change: ChangeView): boolean {
+  return change.statusInfo.status === "complete" || change.statusInfo.state === "completed";
+}
+
+export function isCancelled(change: ChangeView): boolean {
+  return change.statusInfo.state === "cancelled" || change.statusInfo.status === "cancelled";
+}
+
+export function isFailed(change: ChangeView): boolean {
+  return change.statusInfo.state === "error" || !!change.statusInfo.error;
+}
+
+/** Statuses that only occur once the CA has issued the certificate (DV/OV/EV) or it was uploaded (third-party). */
+const AFTER_ISSUANCE = new Set([
+  "wait-review-cert-warning",
+  "wait-review-third-party-cert",
+  "deploy-cert-to-staging",
+  "deploy-changes-to-staging",
+  "wait-ack-change-management",
+  "deploy-cert-to-production",
+  "deploy-changes-to-production",
+  "create-slot-files",
+  "forward-create-slot-files",
+  "live-check-action",
+  "forward-live-check-action",
+  "complete",
+]);
+
+/** True once the change is past issuance. */
+export function isPastIssuance(change: ChangeView): boolean {
+  return AFTER_ISSUANCE.has(change.statusInfo.status) || isComplete(change);
+}
+
+/** "status (state)" for progress lines and errors. */
+export function describeChange(change: ChangeView): string {
+  const s = change.statusInfo;
+  return `${s.status} (${s.state})`;
+}

@@ -1,0 +1,36 @@
+/** The shared shape of every resource's `check`: zod parse, one failure per property, unknowns tolerated. */
+import type { z } from "zod";
+import { CheckFailure, failuresFromZod } from "./check-failures";
+import { coveredByUnknown, stripUnknowns } from "./unknowns";
+
+/** Keys the SDK adds to every resource's inputs; not user inputs. */
+export const INTERNAL_KEYS = ["__provider", "__name"] as const;
+
+export function userInputs(news: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news)) if (!(INTERNAL_KEYS as readonly string[]).includes(k)) out[k] = v;
+  return out;
+}
+
+export function checkWith(schema: z.ZodType, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const { value, unknownPaths } = stripUnknowns(userInputs(news));
+  const parsed = schema.safeParse(value);
+  const failures = parsed.success ? [] : failuresFromZod(parsed.error).filter((f) => !coveredByUnknown(f.property, unknownPaths));
+  return { inputs: news, failures };
+}
+
+/** Parse inputs that passed check (throws with the same messages otherwise). */
+export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(userInputs(props));
+  if (!parsed.success) {
+    throw new Error("Invalid inputs:\n" + failuresFromZod(parsed.error).map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
+  }
+  return parsed.data;
+}
+
+/** Pick the keys of an object schema's shape from a props bag (state holds inputs and outputs together). */
+export function pickKeys(props: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (props[k] !== undefined) out[k] = props[k];
+  return out;
+}

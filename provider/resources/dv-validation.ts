@@ -1,0 +1,226 @@
+/**
+ * The DvValidation dynamic provider: blocks `pulumi up` until the CA has validated every domain of
+ * the enrollment's pending DV change and the certificate is issued — not merely until challenges
+ * exist (Terraform #620, #794). Before telling CPS the challenges are in place it checks that the
+ * TXT records are visible at the zone's authoritative servers (or configured resolvers).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ChangeStatus, CpsClient } from "../cps";
+import { handleWarnings } from "../lifecycle/acknowledgements";
+import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
+import { checkTxtRecords } from "../lifecycle/dns-propagation";
+import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { latestPendingChange } from "../lifecycle/pending-changes";
+import { PollStep, waitUntil } from "../lifecycle/poll";
+import { Progress, progressFor } from "../lifecycle/progress";
+import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
+import type { WarningPolicy } from "../lifecycle/warnings";
+import { checkWith, parseInputs } from "./check";
+import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { keepInState } from "./partial-state";
+import { configureFrom, getClient, txtLookup } from "./provider-config";
+import { hasUnknowns } from "./unknowns";
+
+export const dvValidationInputsSchema = z
+  .object({
+    enrollmentId: enrollmentIdInput,
+    /** Which challenge the records answer; dns-01 also enables the propagation check. */
+    challengeType: z.enum(["dns-01", "http-01"]).default("dns-01"),
+    checkPropagation: z.boolean().default(true),
+    /** `host` or `host:port` resolvers for the propagation check (default: the zone's authoritative servers). */
+    resolvers: z.array(z.string().regex(/^[0-9a-fA-F:.[\]]+(:\d+)?$/, { message: "must be an IP address with an optional :port" })).optional(),
+    postVerificationWarnings: warningPolicyInput.default("fail"),
+    propagationTimeout: durationInput.default("10m"),
+    timeout: durationInput.default("60m"),
+  })
+  .strict();
+export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
+
+type Props = Record<string, unknown>;
+
+const terminalDomainStatuses = new Set(["INVALIDATED", "TOKEN_EXPIRED", "EXPIRED", "ERROR", "INVALID"]);
+
+function domainSummary(states: Record<string, DomainValidationState>): { pending: string[]; failed: string[]; detail: string } {
+  const pending: string[] = [];
+  const failed: string[] = [];
+  const parts: string[] = [];
+  for (const [domain, s] of Object.entries(states)) {
+    if (isDomainValidated(s)) continue;
+    pending.push(domain);
+    const vs = s.validationStatus.toUpperCase();
+    if (terminalDomainStatuses.has(vs) || s.status.toLowerCase() === "invalid") failed.push(domain);
+    parts.push(`${domain}: ${s.validationStatus || s.status || "pending"}${s.error ? ` (${s.error})` : ""}`);
+  }
+  return { pending, failed, detail: pending.length === 0 ? "all domains validated" : `${pending.length} pending - ${parts.join("; ")}` };
+}
+
+async function waitForPropagation(challenges: ExtractedChallenges, inputs: DvValidationInputs, progress: Progress): Promise<void> {
+  const expected = Object.entries(challenges.dnsChallenges)
+    .filter(([domain]) => !isDomainValidated(challenges.domainStatus[domain]))
+    .map(([domain, c]) => ({ domain, recordName: c.recordName, value: c.value }));
+  if (expected.length === 0) return;
+  const lookup = txtLookup(inputs.resolvers);
+  await waitUntil<true>(
+    async () => {
+      const results = await checkTxtRecords(lookup, expected);
+      const missing = results.filter((r) => !r.ok);
+      if (missing.length === 0) return { done: true, state: "all TXT records visible" };
+      return { state: `${missing.length}/${results.length} TXT records not visible yet`, detail: missing.map((m) => m.reason).join("; ") };
+    },
+    { what: "DNS propagation of _acme-challenge records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, maxIntervalMs: 5000 },
+  );
+}
+
+interface ValidationResult {
+  changeId: number | null;
+  status: string;
+  validatedDomains: string[];
+  domainStatus: Record<string, DomainValidationState>;
+}
+
+async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
+  const enrollment = await client.getEnrollment(inputs.enrollmentId);
+  const pending = latestPendingChange(enrollment);
+  const names = [enrollment.csr.cn, ...(enrollment.csr.sans ?? [])].map((n) => n.toLowerCase());
+  if (!pending) {
+    progress(`enrollment ${inputs.enrollmentId} has no pending change: its certificate is already issued`);
+    return { changeId: null, status: "active", validatedDomains: [...new Set(names)].sort(), domainStatus: {} };
+  }
+  const changeId = pending.changeId;
+  const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
+  const started = Date.now();
+  let acknowledged = false;
+  let lastDomains: Record<string, DomainValidationState> = {};
+
+  const step = async (): Promise<PollStep<ChangeStatus>> => {
+    const change = await client.getChangeStatus(inputs.enrollmentId, changeId);
+    throwIfFailed(inputs.enrollmentId, changeId, change);
+    const state = describeChange(change);
+    const post = findInput(change, INPUT.postVerificationWarnings);
+    if (post) {
+      await handleWarnings("post-verification", {
+        client,
+        enrollmentId: inputs.enrollmentId,
+        changeId,
+        input: post,
+        policy: inputs.postVerificationWarnings as WarningPolicy,
+        policyInput: "postVerificationWarnings",
+        progress,
+      });
+      return { state: `${state}, warnings acknowledged` };
+    }
+    if (isComplete(change) || isPastIssuance(change)) return { done: change, state };
+    if (findInput(change, INPUT.preVerificationWarnings)) {
+      throw new Error(
+        `Enrollment ${inputs.enrollmentId} change ${changeId} waits for pre-verification warnings to be acknowledged; that is the Enrollment's preVerificationWarnings policy. Update the Enrollment, then run \`pulumi up\` again.`,
+      );
+    }
+    const dv = findInput(change, INPUT.dvChallenges);
+    if (!dv || !isDvCoordination(change.statusInfo.status)) return { state };
+    const challenges = extractChallenges(await client.getDvChallenges(dv));
+    lastDomains = challenges.domainStatus;
+    const summary = domainSummary(challenges.domainStatus);
+    if (!acknowledged) {
+      if (inputs.challengeType === "dns-01" && inputs.checkPropagation) await waitForPropagation(challenges, inputs, progress);
+      await client.acknowledgeDvChallenges(dv);
+      acknowledged = true;
+      progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
+      return { state: "challenges submitted" };
+    }
+    if (summary.failed.length > 0) {
+      throw new Error(
+        `Domain validation failed for enrollment ${inputs.enrollmentId} (change ${changeId}):\n` +
+          summary.failed.map((d) => `  - ${d}: ${challenges.domainStatus[d]!.validationStatus}${challenges.domainStatus[d]!.error ? `: ${challenges.domainStatus[d]!.error}` : ""}`).join("\n") +
+          "\nFix the records (see the Enrollment's dnsChallenges/httpChallenges) and run `pulumi up` again.",
+      );
+    }
+    return { state, detail: summary.detail };
+  };
+
+  try {
+    const change = await waitUntil(step, { what: `validation of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress });
+    progress(`certificate issued for ${names.length} name(s) after ${Math.round((Date.now() - started) / 1000)}s (status ${change.statusInfo.status})`);
+    return { changeId, status: change.statusInfo.status, validatedDomains: [...new Set(names)].sort(), domainStatus: lastDomains };
+  } catch (e) {
+    const summary = domainSummary(lastDomains);
+    if (summary.pending.length > 0 && e instanceof Error && !e.message.includes(summary.detail)) {
+      e.message += `\nDomains not validated yet: ${summary.detail}`;
+    }
+    throw e;
+  }
+}
+
+function outputs(props: Props, inputs: DvValidationInputs, r: ValidationResult): Props {
+  return { ...props, enrollmentId: inputs.enrollmentId, changeId: r.changeId, status: r.status, validatedDomains: r.validatedDomains, domainStatus: r.domainStatus };
+}
+
+async function create(props: Props): Promise<{ id: string; outs: Props }> {
+  const inputs = parseInputs(dvValidationInputsSchema, props);
+  const progress = progressFor(typeof props.__name === "string" ? props.__name : "validation");
+  const id = `${inputs.enrollmentId}`;
+  let outs: Props = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
+  return keepInState(id, () => outs, async () => {
+    outs = outputs(props, inputs, await validate(getClient(), inputs, progress));
+    return { id, outs };
+  });
+}
+
+async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  const inputs = parseInputs(dvValidationInputsSchema, news);
+  const progress = progressFor(typeof news.__name === "string" ? news.__name : "validation");
+  let outs: Props = { ...olds, ...news };
+  return keepInState(id, () => outs, async () => {
+    outs = outputs(news, inputs, await validate(getClient(), inputs, progress));
+    return { outs };
+  });
+}
+
+/** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
+async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
+  const inputs = parseInputs(dvValidationInputsSchema, news);
+  const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
+  const inputChanged = Object.keys(dvValidationInputsSchema.shape).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  let newChange = false;
+  if (replaces.length === 0) {
+    try {
+      const enrollment = await getClient().getEnrollment(inputs.enrollmentId);
+      const pending = latestPendingChange(enrollment);
+      newChange = !!pending && pending.changeId !== olds.changeId;
+    } catch {
+      // unreachable during preview: compare inputs only
+    }
+  }
+  return { changes: replaces.length > 0 || inputChanged || newChange, replaces };
+}
+
+/** Reports the current state; never waits. */
+async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const client = getClient();
+  const enrollmentId = Number(props.enrollmentId ?? id);
+  try {
+    const enrollment = await client.getEnrollment(enrollmentId);
+    const pending = latestPendingChange(enrollment);
+    if (!pending || pending.changeId !== props.changeId) return { id, props };
+    const change = await client.getChangeStatus(enrollmentId, pending.changeId);
+    return { id, props: { ...props, status: change.statusInfo.status } };
+  } catch {
+    return { id, props };
+  }
+}
+
+export const dvValidationProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureFrom(req.config);
+  },
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkWith(dvValidationInputsSchema, news);
+  },
+  diff,
+  create,
+  update,
+  read,
+  /** Validation has nothing to undo in CPS: removing it only forgets it. */
+  async delete(): Promise<void> {},
+};
