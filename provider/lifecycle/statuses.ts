@@ -31,7 +31,8 @@ export const INPUT = {
   postVerificationWarnings: "post-verification-warnings-acknowledgement",
 } as const;
 
-export function findInput(change: ChangeView, type: string): AllowedInputView | undefined {
+/** The allowed input of a type, typed as the change's own entries (so client calls accept it). */
+export function findInput<C extends ChangeView>(change: C, type: string): C["allowedInput"][number] | undefined {
   return change.allowedInput.find((i) => i.type === type);
 }
 

@@ -171,6 +171,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   let outs: Props = {
     ...props,
     enrollmentId,
+    location: null,
     domains: certificateNames(inputs),
     dnsChallenges: {},
     httpChallenges: {},
