@@ -1,0 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const v2 = path.join(__dirname, "..", "..", "..", "..", "shared", "reference", "akamai-apis", "apis", "cps", "v2");
+
+/** An official example body: `example("enrollment.v11.json")` or `example("newer/enrollment.v12.json")`. */
+export function example(name: string): unknown {
+  const file = name.startsWith("newer/") ? path.join(v2, "newer", "examples", name.slice(6)) : path.join(v2, "examples", name);
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
