@@ -1,21 +1,11 @@
 import { FakeCpsServer, type RecordedRequest } from "./support/fake-cps-server";
 import { testClient } from "./support/client-factory";
 import { example } from "./support/examples";
-import type { AllowedInput, CpsClient, EnrollmentRequest } from "../../provider/cps";
+import type { AllowedInput, CpsClient } from "../../provider/cps";
+import { dvEnrollment } from "./support/fixtures";
 
 const CPS = "application/vnd.akamai.cps";
 
-export const dvEnrollment: EnrollmentRequest = {
-  ra: "lets-encrypt",
-  validationType: "dv",
-  certificateType: "san",
-  changeManagement: false,
-  csr: { cn: "www.example.com", sans: ["www.example.com", "api.example.com"], c: "US", o: "Example" },
-  networkConfiguration: { geography: "core", secureNetwork: "enhanced-tls", sniOnly: true, ocspStapling: "on" },
-  adminContact: { firstName: "Ada", lastName: "Admin", email: "ada@example.com", phone: "+1 555 0100" },
-  techContact: { firstName: "Tom", lastName: "Tech", email: "tom@example.com", phone: "+1 555 0101" },
-  org: { name: "Example", country: "US" },
-};
 
 const input = (type: string, info: string, update: string): AllowedInput => ({
   type,
