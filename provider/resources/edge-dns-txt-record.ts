@@ -1,0 +1,101 @@
+/**
+ * EdgeDnsTxtRecord: a TXT record set in Akamai Edge DNS (config-dns/v2 recordsets), with the same
+ * credentials and client as CPS, so Akamai users need no second provider for `_acme-challenge`
+ * records. Read reports drift (values changed or the record deleted outside Pulumi).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { CpsApiError } from "../cps";
+import { checkWith, parseInputs } from "./check";
+import { hostnameProblem, normalizeHostname } from "./hostnames";
+import { configureFrom, getClient } from "./provider-config";
+import { hasUnknowns } from "./unknowns";
+
+export const edgeDnsTxtRecordInputsSchema = z
+  .object({
+    /** The Edge DNS zone, e.g. `example.com`. */
+    zone: z.string().transform(normalizeHostname),
+    /** Fully qualified record name, e.g. `_acme-challenge.www.example.com`. */
+    name: z.string().transform(normalizeHostname),
+    /** TXT values (unquoted). */
+    values: z.array(z.string().min(1, { message: "must not be empty" }).max(4096)).min(1, { message: "needs at least one value" }).max(100),
+    ttl: z.number().int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(60),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const p = hostnameProblem(v.name.replace(/^_/, "x").replace(/\._/g, ".x"), { allowWildcard: true });
+    if (p) ctx.addIssue({ code: "custom", path: ["name"], message: p });
+    const zp = hostnameProblem(v.zone, { allowWildcard: false });
+    if (zp) ctx.addIssue({ code: "custom", path: ["zone"], message: zp });
+    if (!zp && v.name !== v.zone && !v.name.endsWith("." + v.zone))
+      ctx.addIssue({ code: "custom", path: ["name"], message: `"${v.name}" is not inside zone "${v.zone}"` });
+  });
+type Inputs = z.output<typeof edgeDnsTxtRecordInputsSchema>;
+type Props = Record<string, unknown>;
+
+/** Edge DNS presentation format: each TXT value quoted, long values split into 255-byte strings. */
+function toRdata(value: string): string {
+  const escaped = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  const chunks = escaped.match(/.{1,255}/g) ?? [""];
+  return chunks.map((c) => `"${c}"`).join(" ");
+}
+
+function fromRdata(rdata: string): string {
+  const parts = [...rdata.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, "$1"));
+  return parts.length > 0 ? parts.join("") : rdata;
+}
+
+function recordSet(i: Inputs) {
+  return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };
+}
+
+async function put(i: Inputs, exists: boolean): Promise<void> {
+  const dns = getClient().edgeDns;
+  if (exists) await dns.updateRecordSet(i.zone, recordSet(i));
+  else await dns.createRecordSet(i.zone, recordSet(i));
+}
+
+export const edgeDnsTxtRecordProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureFrom(req.config);
+  },
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkWith(edgeDnsTxtRecordInputsSchema, news);
+  },
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.name) || hasUnknowns(news.zone) ? ["name"] : [] };
+    const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
+    const replaces = ["zone", "name"].filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k as "zone" | "name"]);
+    const changes = replaces.length > 0 || JSON.stringify(olds.values) !== JSON.stringify(i.values) || Number(olds.ttl ?? 60) !== i.ttl;
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+  async create(props: Props): Promise<{ id: string; outs: Props }> {
+    const i = parseInputs(edgeDnsTxtRecordInputsSchema, props);
+    const existing = await getClient().edgeDns.getRecordSet(i.zone, i.name, "TXT");
+    await put(i, !!existing);
+    return { id: `${i.zone}/${i.name}/TXT`, outs: { ...props, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
+  },
+  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
+    const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
+    const existing = await getClient().edgeDns.getRecordSet(i.zone, i.name, "TXT");
+    await put(i, !!existing);
+    return { outs: { ...news, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
+  },
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const zone = String(props.zone ?? id.split("/")[0]);
+    const name = String(props.name ?? id.split("/")[1]);
+    const rs = await getClient().edgeDns.getRecordSet(zone, name, "TXT");
+    if (!rs) return { id: "", props: {} };
+    return { id, props: { ...props, values: rs.rdata.map(fromRdata), ttl: rs.ttl } };
+  },
+  async delete(id: string, props: Props): Promise<void> {
+    const zone = String(props.zone ?? id.split("/")[0]);
+    const name = String(props.name ?? id.split("/")[1]);
+    try {
+      await getClient().edgeDns.deleteRecordSet(zone, name, "TXT");
+    } catch (e) {
+      if (e instanceof CpsApiError && e.status === 404) return;
+      throw e;
+    }
+  },
+};
