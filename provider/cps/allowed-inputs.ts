@@ -81,7 +81,8 @@ export async function acknowledgeChangeManagement(ctx: CpsContext, input: Allowe
   if (hash === undefined) {
     await postAck(ctx, update, MediaType.acknowledgement, parseInput("ack", acknowledgementSchema, { acknowledgement }));
   } else {
-    const body = parseInput("hash", acknowledgementWithHashSchema, { acknowledgement, hash });
+    if (typeof hash !== "string" || hash.trim() === "") throw new CpsInputError("hash", "expected the validationResultHash from the change-management info");
+    const body = parseInput("ack", acknowledgementWithHashSchema, { acknowledgement, hash });
     await postAck(ctx, update, MediaType.acknowledgementWithHash, body);
   }
 }

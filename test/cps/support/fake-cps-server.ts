@@ -48,15 +48,15 @@ export class FakeCpsServer {
 
   static async start(): Promise<FakeCpsServer> {
     const { certPem, keyPem } = await selfSignedCertificate();
-    let instance: FakeCpsServer | undefined;
-    const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
+    const server = https.createServer({ cert: certPem, key: keyPem });
+    const instance = new FakeCpsServer(server, certPem);
+    server.on("request", (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        void instance!.handle(req, res, Buffer.concat(chunks));
+        void instance.handle(req, res, Buffer.concat(chunks));
       });
     });
-    instance = new FakeCpsServer(server, certPem);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return instance;
   }
