@@ -1,0 +1,619 @@
+import { createHash } from "crypto";
+import type { CertificateAuthority, DomainCheckResult, DvOrder, EdgeNetwork, EmulatorClock, KeyFactory } from "../seams";
+import type {
+  CertificateRecord,
+  ChangeAction,
+  ChangeRecord,
+  ChangeState,
+  DeploymentRecord,
+  DvDomainRecord,
+  EnrollmentRecord,
+  EnrollmentSpec,
+  KeyAlgorithmName,
+} from "./model";
+import { certificateNames, servedNames } from "./normalize";
+import type { Store } from "./store";
+import { checkThirdPartyCertificate, type UploadedCertificate } from "./third-party-check";
+import type { AdminValidationBook } from "./stand-ins";
+import type { WarningId } from "./warnings";
+
+/** Emulator-time durations of the timed steps (ms). */
+export interface StepDurations {
+  "generate-csr": number;
+  "check-for-cert": number;
+  "verify-third-party-cert": number;
+  "deploy-cert-to-staging": number;
+  "deploy-cert-to-production": number;
+  /** How often CPS re-checks DV challenges on its own. */
+  "dv-recheck-interval": number;
+  /** Time between a DELETE of a deployed enrollment and its disappearance. */
+  "delete-enrollment": number;
+}
+
+export const DEFAULT_STEP_DURATIONS: StepDurations = {
+  "generate-csr": 200,
+  "check-for-cert": 300,
+  "verify-third-party-cert": 300,
+  "deploy-cert-to-staging": 500,
+  "deploy-cert-to-production": 500,
+  "dv-recheck-interval": 1000,
+  "delete-enrollment": 500,
+};
+
+export interface EngineOptions {
+  store: Store;
+  clock: EmulatorClock;
+  keyFactory: KeyFactory;
+  ca: CertificateAuthority;
+  staging: EdgeNetwork;
+  production: EdgeNetwork;
+  book: AdminValidationBook;
+  durations: StepDurations;
+  /** `coodinate-domain-validation` (what the live API says) or the documented spelling. */
+  dvStatus: string;
+  /** Days before expiry at which an automatic renewal starts. */
+  renewalLeadDays?: { dv: number; other: number };
+  log?: (message: string) => void;
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  "generate-csr": "Generating the Certificate Signing Request.",
+  "wait-review-pre-verification-safety-checks": "Waiting for you to review the pre-verification safety check warnings.",
+  "coodinate-domain-validation": "Waiting for the domains to be validated.",
+  "coordinate-domain-validation": "Waiting for the domains to be validated.",
+  "check-for-cert": "Checking with the Certificate Authority for the signed certificate.",
+  "wait-upload-third-party": "Waiting for you to upload and submit your third party certificate and trust chain.",
+  "verify-third-party-cert": "Verifying the third party certificate.",
+  "wait-review-third-party-cert": "Waiting for you to review the third party certificate warnings.",
+  "wait-review-cert-warning": "Waiting for you to review the certificate warnings.",
+  "deploy-cert-to-staging": "Deploying the certificate to the staging network.",
+  "deploy-changes-to-staging": "Deploying network changes to the staging network.",
+  "wait-ack-change-management": "Waiting for you to acknowledge the change on the staging network before deploying to production.",
+  "deploy-cert-to-production": "Deploying the certificate to the production network.",
+  complete: "All requested changes are complete.",
+  cancelled: "The change was cancelled.",
+};
+
+const DAY = 86_400_000;
+
+export class CpsEngine {
+  private readonly orders = new Map<number, DvOrder>();
+  private readonly busy = new Set<number>();
+  private timer?: NodeJS.Timeout;
+  private lastRenewalScan = 0;
+
+  constructor(private readonly o: EngineOptions) {}
+
+  get durations(): StepDurations {
+    return this.o.durations;
+  }
+
+  start(intervalMs = 20): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Waits until no step is being processed (used by stop and reset). */
+  async idle(deadlineMs = 10_000): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    while (this.busy.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private now(): Date {
+    return this.o.clock.now();
+  }
+
+  private iso(ms?: number): string {
+    return new Date(ms ?? this.now().getTime()).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  // ---------------------------------------------------------------- opening and closing changes
+
+  openChange(
+    enrollment: EnrollmentRecord,
+    action: ChangeAction,
+    pendingChangeType: ChangeRecord["pendingChangeType"],
+    needsCertificate: boolean,
+    schedule: { notBefore: string | null; notAfter: string | null },
+    previousSpec: EnrollmentSpec | null,
+  ): ChangeRecord {
+    const store = this.o.store;
+    const id = store.state.nextChangeId++;
+    const now = this.iso();
+    const target: EnrollmentSpec = JSON.parse(JSON.stringify(enrollment.spec));
+    const change: ChangeRecord = {
+      id,
+      enrollmentId: enrollment.id,
+      action,
+      pendingChangeType,
+      target,
+      needsCertificate,
+      createdOn: now,
+      lastUpdated: now,
+      status: "",
+      state: "running",
+      description: "",
+      error: null,
+      deploymentSchedule: schedule,
+      stepDueAt: null,
+      nextDvCheckAt: null,
+      keys: [],
+      dv: [],
+      certificates: [],
+      preVerificationWarnings: this.preVerificationWarnings(enrollment, previousSpec),
+      postVerificationWarnings: [],
+      changeManagementDeadline: null,
+      validationResultHash: null,
+      orderId: null,
+      outcome: "incomplete",
+    };
+    if (!needsCertificate) {
+      // a deployment-only change reuses the certificates live on production
+      const live = enrollment.production ?? enrollment.staging;
+      change.certificates = live ? live.certificates.map((c) => ({ ...c })) : [];
+      this.setStatus(change, "deploy-changes-to-staging", "running", this.o.durations["deploy-cert-to-staging"]);
+    } else {
+      this.setStatus(change, "generate-csr", "running", this.o.durations["generate-csr"]);
+    }
+    enrollment.changeIds.push(id);
+    enrollment.pendingChangeId = id;
+    enrollment.autoRenewalStartTime = null;
+    store.putChange(change);
+    return change;
+  }
+
+  /** Cancels a change (DELETE …/changes/{id}, a `deny`, or a PUT/DELETE with allow-cancel-pending-changes). */
+  cancelChange(change: ChangeRecord): void {
+    if (change.outcome !== "incomplete") return;
+    change.outcome = "cancelled";
+    this.setStatus(change, "cancelled", "cancelled");
+    this.orders.delete(change.id);
+    const enrollment = this.o.store.enrollment(change.enrollmentId);
+    if (enrollment && enrollment.pendingChangeId === change.id) {
+      enrollment.pendingChangeId = null;
+      this.scheduleRenewal(enrollment);
+    }
+    this.o.store.putChange(change);
+  }
+
+  private setStatus(change: ChangeRecord, status: string, state: ChangeState, durationMs?: number): void {
+    change.status = status;
+    change.state = state;
+    change.description = DESCRIPTIONS[status] ?? status;
+    change.stepDueAt = durationMs === undefined ? null : this.iso(this.now().getTime() + durationMs);
+    change.lastUpdated = this.iso();
+  }
+
+  private fail(change: ChangeRecord, code: string, description: string): void {
+    change.error = { code, description, timestamp: this.iso() };
+    change.state = "error";
+    change.stepDueAt = null;
+    change.lastUpdated = this.iso();
+  }
+
+  // ---------------------------------------------------------------- warnings
+
+  private preVerificationWarnings(enrollment: EnrollmentRecord, previousSpec: EnrollmentSpec | null): string[] {
+    const ids = new Set<WarningId>();
+    const previousNames = new Set((previousSpec ? certificateNames(previousSpec) : []).map((n) => n.toLowerCase()));
+    for (const name of certificateNames(enrollment.spec)) {
+      if (previousNames.has(name.toLowerCase())) continue; // only names this change adds are checked
+      for (const otherId of this.o.store.enrollmentsWithName(name)) {
+        if (otherId === enrollment.id) continue;
+        const other = this.o.store.enrollment(otherId);
+        if (!other) continue;
+        ids.add(other.spec.networkConfiguration.secureNetwork === enrollment.spec.networkConfiguration.secureNetwork ? "SNI_DNS_OVERLAP" : "OVERLAPPING_TRAFFIC_CLASS");
+      }
+    }
+    return [...ids];
+  }
+
+  private sanRemovedWarnings(enrollment: EnrollmentRecord, change: ChangeRecord): WarningId[] {
+    const live = enrollment.production;
+    if (!live) return [];
+    const next = new Set(certificateNames(change.target).map((n) => n.toLowerCase()));
+    return live.dnsNames.some((n) => !next.has(n.toLowerCase())) ? ["CERTIFICATE_VS_NETWORK_SAN_REMOVED_FROM_CERT_LIVE_ON_NETWORK"] : [];
+  }
+
+  // ---------------------------------------------------------------- the timer
+
+  /** Moves every change whose current step is due; also starts renewals and finishes deletes. */
+  async tick(): Promise<void> {
+    const now = this.now().getTime();
+    const work: Promise<void>[] = [];
+    for (const id of this.o.store.activeChanges) {
+      if (this.busy.has(id)) continue;
+      const change = this.o.store.change(id);
+      if (!change) continue;
+      if (this.isDue(change, now)) {
+        this.busy.add(id);
+        work.push(
+          this.advance(change)
+            .catch((err: unknown) => {
+              this.fail(change, "emulator-internal-error", err instanceof Error ? err.message : String(err));
+              this.o.log?.(`change ${id}: ${String(err)}`);
+            })
+            .finally(() => {
+              this.busy.delete(id);
+              this.o.store.changed();
+            }),
+        );
+      }
+    }
+    if (Date.now() - this.lastRenewalScan > 250) {
+      this.lastRenewalScan = Date.now();
+      this.housekeeping(now);
+    }
+    await Promise.all(work);
+  }
+
+  private isDue(change: ChangeRecord, now: number): boolean {
+    if (change.state === "error" || change.state === "cancelled") return false;
+    if (change.stepDueAt && Date.parse(change.stepDueAt) <= now) return true;
+    if (this.isDvCoordination(change) && change.nextDvCheckAt && Date.parse(change.nextDvCheckAt) <= now) return true;
+    if (change.status === "wait-ack-change-management" && change.changeManagementDeadline && Date.parse(change.changeManagementDeadline) <= now) return true;
+    if (change.status === "deploy-cert-to-production" && change.state === "new") return this.windowOpen(change, now) !== "wait";
+    return false;
+  }
+
+  private housekeeping(now: number): void {
+    let touched = false;
+    for (const enrollment of this.o.store.allEnrollments()) {
+      if (enrollment.deleteDueAt && Date.parse(enrollment.deleteDueAt) <= now) {
+        this.o.staging.undeploy(enrollment.id);
+        this.o.production.undeploy(enrollment.id);
+        this.o.store.removeEnrollment(enrollment.id);
+        touched = true;
+        continue;
+      }
+      if (enrollment.pendingChangeId === null && !enrollment.deleteDueAt && enrollment.autoRenewalStartTime && Date.parse(enrollment.autoRenewalStartTime) <= now) {
+        this.openChange(enrollment, "renew", "renewal", true, { notBefore: null, notAfter: null }, enrollment.spec);
+        touched = true;
+      }
+    }
+    if (touched) this.o.store.changed();
+  }
+
+  scheduleRenewal(enrollment: EnrollmentRecord): void {
+    const live = enrollment.production?.certificates[0];
+    if (!live) {
+      enrollment.autoRenewalStartTime = null;
+      return;
+    }
+    const lead = (enrollment.spec.validationType === "dv" ? this.o.renewalLeadDays?.dv ?? 30 : this.o.renewalLeadDays?.other ?? 90) * DAY;
+    const start = Math.max(Date.parse(live.notBefore), Date.parse(live.notAfter) - lead);
+    enrollment.autoRenewalStartTime = this.iso(start);
+  }
+
+  private isDvCoordination(change: ChangeRecord): boolean {
+    return change.status === "coodinate-domain-validation" || change.status === "coordinate-domain-validation";
+  }
+
+  private windowOpen(change: ChangeRecord, now: number): "open" | "wait" | "expired" {
+    const { notBefore, notAfter } = change.deploymentSchedule;
+    if (notAfter && Date.parse(notAfter) < now) return "expired";
+    if (notBefore && Date.parse(notBefore) > now) return "wait";
+    return "open";
+  }
+
+  private async advance(change: ChangeRecord): Promise<void> {
+    const enrollment = this.o.store.enrollment(change.enrollmentId);
+    if (!enrollment) return;
+    const d = this.o.durations;
+    switch (change.status) {
+      case "generate-csr": {
+        await this.generateKeys(change);
+        if (change.target.ra === "lets-encrypt") await this.openDvOrder(change);
+        if (change.outcome !== "incomplete") return;
+        if (change.preVerificationWarnings.length > 0) this.setStatus(change, "wait-review-pre-verification-safety-checks", "awaiting-input");
+        else this.afterPreVerification(change);
+        return;
+      }
+      case "coodinate-domain-validation":
+      case "coordinate-domain-validation":
+        await this.checkDomains(change);
+        return;
+      case "check-for-cert": {
+        await this.obtainCertificates(change);
+        if (change.outcome !== "incomplete") return;
+        const warnings = this.sanRemovedWarnings(enrollment, change);
+        change.postVerificationWarnings = warnings;
+        if (warnings.length > 0) this.setStatus(change, "wait-review-cert-warning", "awaiting-input");
+        else this.setStatus(change, "deploy-cert-to-staging", "running", d["deploy-cert-to-staging"]);
+        return;
+      }
+      case "verify-third-party-cert": {
+        const warnings = [...change.postVerificationWarnings, ...this.sanRemovedWarnings(enrollment, change)] as WarningId[];
+        change.postVerificationWarnings = [...new Set(warnings)];
+        if (change.postVerificationWarnings.length > 0) this.setStatus(change, "wait-review-third-party-cert", "awaiting-input");
+        else this.setStatus(change, "deploy-cert-to-staging", "running", d["deploy-cert-to-staging"]);
+        return;
+      }
+      case "deploy-cert-to-staging":
+      case "deploy-changes-to-staging": {
+        this.deploy(enrollment, change, "staging");
+        if (change.target.changeManagement) {
+          change.validationResultHash = this.validationHash(change);
+          change.changeManagementDeadline = enrollment.production ? this.iso(this.now().getTime() + 7 * DAY) : null;
+          this.setStatus(change, "wait-ack-change-management", "awaiting-input");
+        } else this.toProduction(change);
+        return;
+      }
+      case "wait-ack-change-management":
+        // the acknowledgement deadline passed: CPS proceeds on its own
+        this.toProduction(change);
+        return;
+      case "deploy-cert-to-production": {
+        if (change.state === "new") {
+          this.toProduction(change);
+          return;
+        }
+        const window = this.windowOpen(change, this.now().getTime());
+        if (window === "expired") {
+          this.fail(change, "deployment-window-expired", "The deployment window (notAfter) passed before the change could deploy to production.");
+          return;
+        }
+        this.deploy(enrollment, change, "production");
+        this.complete(enrollment, change);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private afterPreVerification(change: ChangeRecord): void {
+    if (!change.needsCertificate) {
+      this.setStatus(change, "deploy-changes-to-staging", "running", this.o.durations["deploy-cert-to-staging"]);
+    } else if (change.target.ra === "lets-encrypt") {
+      this.setStatus(change, this.o.dvStatus, "suspended");
+      change.nextDvCheckAt = this.iso();
+    } else if (change.target.ra === "third-party") {
+      this.setStatus(change, "wait-upload-third-party", "awaiting-input");
+    } else {
+      this.setStatus(change, "check-for-cert", "running", this.o.durations["check-for-cert"]);
+    }
+  }
+
+  private toProduction(change: ChangeRecord): void {
+    const window = this.windowOpen(change, this.now().getTime());
+    if (window === "expired") {
+      change.status = "deploy-cert-to-production";
+      this.fail(change, "deployment-window-expired", "The deployment window (notAfter) passed before the change could deploy to production.");
+      return;
+    }
+    if (window === "wait") {
+      this.setStatus(change, "deploy-cert-to-production", "new");
+      change.description = `Waiting for the deployment window that opens at ${change.deploymentSchedule.notBefore}.`;
+      return;
+    }
+    this.setStatus(change, "deploy-cert-to-production", "running", this.o.durations["deploy-cert-to-production"]);
+  }
+
+  private keyAlgorithms(spec: EnrollmentSpec): KeyAlgorithmName[] {
+    return spec.enableMultiStackedCertificates && spec.ra !== "lets-encrypt" ? ["RSA", "ECDSA"] : ["RSA"];
+  }
+
+  private async generateKeys(change: ChangeRecord): Promise<void> {
+    const t = change.target;
+    const sans = t.thirdParty?.excludeSans ? [] : certificateNames(t);
+    change.keys = [];
+    for (const keyAlgorithm of this.keyAlgorithms(t)) {
+      const generated = await this.o.keyFactory.generate({
+        commonName: t.csr.cn,
+        sans,
+        subject: { c: t.csr.c, st: t.csr.st, l: t.csr.l, o: t.csr.o, ou: t.csr.ou },
+        keyAlgorithm,
+        signatureAlgorithm: t.signatureAlgorithm,
+      });
+      change.keys.push({ keyAlgorithm, csrPem: generated.csrPem, privateKeyPem: generated.privateKeyPem });
+    }
+  }
+
+  private async orderFor(change: ChangeRecord): Promise<DvOrder> {
+    let order = this.orders.get(change.id);
+    if (!order) {
+      // after a restart the order object is gone: open a fresh one (new challenge values)
+      order = await this.o.ca.createDvOrder(change.dv.map((d) => d.domain));
+      this.orders.set(change.id, order);
+      this.applyChallenges(change, order, false);
+    }
+    return order;
+  }
+
+  private async openDvOrder(change: ChangeRecord): Promise<void> {
+    const order = await this.o.ca.createDvOrder(certificateNames(change.target));
+    this.orders.set(change.id, order);
+    change.orderId = createHash("sha1").update(`${change.id}`).digest("hex").slice(0, 12);
+    this.applyChallenges(change, order, true);
+  }
+
+  private applyChallenges(change: ChangeRecord, order: DvOrder, fresh: boolean): void {
+    const now = this.iso();
+    const byDomain = new Map(change.dv.map((d) => [d.domain.toLowerCase(), d]));
+    change.dv = order.challenges.map((c) => {
+      const previous = byDomain.get(c.domain.toLowerCase());
+      const base = c.domain.replace(/^\*\./, "");
+      const challenges: DvDomainRecord["challenges"] = [];
+      if (!c.domain.startsWith("*.")) {
+        challenges.push({
+          type: "http-01",
+          status: "pending",
+          token: c.token,
+          responseBody: c.httpResponseBody,
+          fullPath: `http://${c.domain}/.well-known/acme-challenge/${c.token}`,
+          redirectFullPath: `http://dcv.akamai.com/.well-known/acme-challenge/${c.token}`,
+          error: null,
+        });
+      }
+      challenges.push({ type: "dns-01", status: "pending", token: c.token, responseBody: c.dnsTxtValue, fullPath: `_acme-challenge.${base}.`, redirectFullPath: "", error: null });
+      if (previous && !fresh && previous.validationStatus === "VALIDATED") return previous;
+      return {
+        domain: c.domain,
+        status: "Pending",
+        validationStatus: "PENDING",
+        error: null,
+        expires: this.iso(c.expires.getTime()),
+        requestTimestamp: now,
+        validatedTimestamp: null,
+        challenges,
+      };
+    });
+  }
+
+  /** Runs a DV check now: on CPS's own schedule, or when the user says the challenges are in place. */
+  async checkDomains(change: ChangeRecord): Promise<void> {
+    if (!this.isDvCoordination(change)) return;
+    const enrollment = this.o.store.enrollment(change.enrollmentId);
+    const order = await this.orderFor(change);
+    const now = this.now();
+    for (const domain of change.dv) {
+      if (domain.validationStatus === "VALIDATED") continue;
+      if (Date.parse(domain.expires) < now.getTime()) {
+        Object.assign(domain, { status: "Invalid", validationStatus: "TOKEN_EXPIRED", error: "The validation token expired." });
+        continue;
+      }
+      const verdict: DomainCheckResult = this.o.book.get(domain.domain) ?? (await order.validate(domain.domain));
+      if (verdict.ok) {
+        domain.status = "Valid";
+        domain.validationStatus = "VALIDATED";
+        domain.error = null;
+        domain.validatedTimestamp = this.iso();
+        for (const c of domain.challenges) if (c.type === verdict.challengeType) c.status = "valid";
+        if (enrollment) (enrollment.dvHistory[domain.domain.toLowerCase()] ??= []).push(JSON.parse(JSON.stringify(domain)));
+      } else {
+        domain.status = "Awaiting user";
+        domain.validationStatus = verdict.validationStatus;
+        domain.error = verdict.error;
+      }
+    }
+    if (change.dv.every((d) => d.validationStatus === "VALIDATED")) {
+      change.nextDvCheckAt = null;
+      this.setStatus(change, "check-for-cert", "running", this.o.durations["check-for-cert"]);
+    } else {
+      change.nextDvCheckAt = this.iso(now.getTime() + this.o.durations["dv-recheck-interval"]);
+      change.lastUpdated = this.iso();
+    }
+  }
+
+  private async obtainCertificates(change: ChangeRecord): Promise<void> {
+    const certificates: CertificateRecord[] = [];
+    for (const key of change.keys) {
+      const issued = change.target.ra === "lets-encrypt" ? await (await this.orderFor(change)).finalize(key.csrPem) : await this.o.ca.issue(key.csrPem);
+      certificates.push({
+        keyAlgorithm: key.keyAlgorithm,
+        certificatePem: issued.certificatePem,
+        trustChainPem: issued.trustChainPem,
+        notBefore: this.iso(issued.notBefore.getTime()),
+        notAfter: this.iso(issued.notAfter.getTime()),
+        serialHex: issued.serialHex,
+        signatureAlgorithm: change.target.signatureAlgorithm ?? "SHA-256",
+      });
+    }
+    change.certificates = certificates;
+    this.orders.delete(change.id);
+  }
+
+  private validationHash(change: ChangeRecord): string {
+    return createHash("md5")
+      .update(JSON.stringify([change.id, change.certificates.map((c) => c.serialHex), change.postVerificationWarnings, change.target.networkConfiguration]))
+      .digest("hex");
+  }
+
+  private deploy(enrollment: EnrollmentRecord, change: ChangeRecord, network: "staging" | "production"): void {
+    if (enrollment.assignedSlots.length === 0) enrollment.assignedSlots = [this.o.store.state.nextSlot++];
+    const record: DeploymentRecord = {
+      changeId: change.id,
+      deployedAt: this.iso(),
+      certificates: change.certificates.map((c) => ({ ...c })),
+      networkConfiguration: JSON.parse(JSON.stringify(change.target.networkConfiguration)),
+      certificateType: change.target.certificateType,
+      dnsNames: servedNames(change.target),
+      slots: [...enrollment.assignedSlots],
+    };
+    const privateKeys = new Map(change.keys.map((k) => [k.keyAlgorithm, k.privateKeyPem]));
+    const previous = enrollment[network];
+    const edge = network === "staging" ? this.o.staging : this.o.production;
+    edge.deploy(
+      enrollment.id,
+      record.dnsNames,
+      record.certificates.map((c) => ({
+        keyAlgorithm: c.keyAlgorithm,
+        certificatePem: c.certificatePem,
+        trustChainPem: c.trustChainPem,
+        // a deployment-only change keeps the keys of the change that issued the certificate
+        privateKeyPem: privateKeys.get(c.keyAlgorithm) ?? this.liveKey(enrollment, previous, c.keyAlgorithm),
+      })),
+    );
+    enrollment[network] = record;
+    if (network === "staging") enrollment.stagingSlots = [...enrollment.assignedSlots];
+    else enrollment.productionSlots = [...enrollment.assignedSlots];
+  }
+
+  private liveKey(enrollment: EnrollmentRecord, previous: DeploymentRecord | null, algorithm: KeyAlgorithmName): string {
+    const source = previous ? this.o.store.change(previous.changeId) : undefined;
+    return source?.keys.find((k) => k.keyAlgorithm === algorithm)?.privateKeyPem ?? "";
+  }
+
+  private complete(enrollment: EnrollmentRecord, change: ChangeRecord): void {
+    change.outcome = "completed";
+    this.setStatus(change, "complete", "completed");
+    if (enrollment.pendingChangeId === change.id) enrollment.pendingChangeId = null;
+    if (change.needsCertificate) {
+      enrollment.certificateHistory.push({
+        changeId: change.id,
+        certificateType: change.target.certificateType,
+        ra: change.target.ra,
+        geography: change.target.networkConfiguration.geography,
+        slots: [...enrollment.assignedSlots],
+        certificates: change.certificates.map((c) => ({ ...c })),
+      });
+    }
+    this.scheduleRenewal(enrollment);
+    this.o.store.putChange(change);
+  }
+
+  // ---------------------------------------------------------------- user inputs
+
+  acknowledgePreVerification(change: ChangeRecord): void {
+    this.afterPreVerification(change);
+  }
+
+  acknowledgePostVerification(change: ChangeRecord): void {
+    this.setStatus(change, "deploy-cert-to-staging", "running", this.o.durations["deploy-cert-to-staging"]);
+  }
+
+  acknowledgeChangeManagement(change: ChangeRecord): void {
+    this.toProduction(change);
+  }
+
+  /** A third-party upload: checked against the CSR; warnings surface after `verify-third-party-cert`. */
+  uploadThirdParty(change: ChangeRecord, uploads: UploadedCertificate[]): void {
+    const names = change.target.thirdParty?.excludeSans ? [change.target.csr.cn] : certificateNames(change.target);
+    const warnings = new Set<WarningId>();
+    const certificates: CertificateRecord[] = [];
+    const now = this.now();
+    for (const upload of uploads) {
+      const key = change.keys.find((k) => k.keyAlgorithm === upload.keyAlgorithm) ?? change.keys[0];
+      const result = checkThirdPartyCertificate(upload, key?.csrPem ?? "", names, now);
+      result.warnings.forEach((w) => warnings.add(w));
+      certificates.push({
+        keyAlgorithm: upload.keyAlgorithm,
+        certificatePem: upload.certificatePem,
+        trustChainPem: upload.trustChainPem,
+        notBefore: this.iso((result.parsed?.notBefore ?? now).getTime()),
+        notAfter: this.iso((result.parsed?.notAfter ?? new Date(now.getTime() + 90 * DAY)).getTime()),
+        serialHex: result.parsed?.serialHex ?? "00",
+        signatureAlgorithm: change.target.signatureAlgorithm,
+      });
+    }
+    change.certificates = certificates;
+    change.postVerificationWarnings = [...warnings];
+    this.setStatus(change, "verify-third-party-cert", "running", this.o.durations["verify-third-party-cert"]);
+  }
+}
