@@ -48,14 +48,18 @@ export function signingKey(clientSecret: string, timestamp: string): string {
   return createHmac("sha256", Buffer.from(clientSecret, "utf8")).update(timestamp, "utf8").digest("base64");
 }
 
-/** Throws for header values a conforming signer refuses (leading whitespace, CR/LF). */
+/**
+ * `name:value` for each configured header present, value trimmed and inner whitespace runs collapsed
+ * (the official vector "Header with leading and interior spaces" expects exactly that on the
+ * server side). Throws for CR/LF, which no header value may carry.
+ */
 export function canonicalizeHeaders(headers: Record<string, string | string[] | undefined>, headersToSign: string[]): string {
   const parts: string[] = [];
   for (const name of headersToSign) {
     const raw = headers[name.toLowerCase()];
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(",") : raw;
-    if (/^\s/.test(value) || /[\r\n]/.test(value)) throw new Error(`invalid whitespace in signed header ${name}`);
+    if (/[\r\n]/.test(value)) throw new Error(`invalid line break in signed header ${name}`);
     parts.push(`${name.toLowerCase()}:${value.trim().replace(/\s+/g, " ")}`);
   }
   return parts.join("\t");
