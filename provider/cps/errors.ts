@@ -92,6 +92,20 @@ export class CpsInputError extends Error {
   }
 }
 
+/** No HTTP answer: connection refused/reset, DNS failure, TLS failure or timeout. */
+export class CpsNetworkError extends Error {
+  override readonly name = "CpsNetworkError";
+  readonly code: string;
+  readonly method: string;
+  readonly path: string;
+  constructor(init: { code: string; method: string; path: string; reason: string }) {
+    super(`${init.method} ${init.path} failed: ${init.reason}`);
+    this.code = init.code;
+    this.method = init.method;
+    this.path = init.path;
+  }
+}
+
 /** The server answered 2xx but the body does not match the expected schema. */
 export class CpsResponseError extends Error {
   override readonly name = "CpsResponseError";

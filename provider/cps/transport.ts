@@ -1,7 +1,7 @@
 import * as https from "node:https";
 import * as tls from "node:tls";
 import type { IncomingHttpHeaders } from "node:http";
-import { CpsApiError } from "./errors";
+import { CpsApiError, CpsNetworkError } from "./errors";
 import type { EdgeGridCredentials } from "./credentials";
 import { EdgeGridSigner } from "./signer";
 import type { RateLimiter } from "./rate-limiter";
@@ -73,6 +73,8 @@ interface RawResponse {
 /** Connection errors that happen before a byte of the request is written: safe to retry a POST. */
 const PRE_WRITE_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
+const TLS_VERIFY_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+
 class NetworkError extends Error {
   constructor(
     readonly code: string,
@@ -140,9 +142,10 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
-        failure = new Error(`${request.method} ${target} failed: ${error.message}`);
+        failure = new CpsNetworkError({ code: error.code, method: request.method, path: target, reason: error.message });
         reason = `network error ${error.code}`;
-        retryable = idempotent || PRE_WRITE_ERRORS.has(error.code);
+        // A certificate that fails verification will fail the same way again.
+        retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));
       }
       if (!retryable || attempt >= maxAttempts) throw failure;
       if (suggestedMs !== undefined && suggestedMs > MAX_RETRY_AFTER_MS) throw failure;

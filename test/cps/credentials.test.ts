@@ -130,3 +130,30 @@ describe("credentials", () => {
     expect(parsed.get("s")?.get("x")).toBe("q;uoted");
   });
 });
+
+describe("trusting the emulator's CA", () => {
+  it("fails without the extra CA (no retries for certificate errors) and works with caCertPath", async () => {
+    const { FakeCpsServer, TEST_CREDENTIALS } = await import("./support/fake-cps-server");
+    const server = await FakeCpsServer.start();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cps-ca-"));
+    try {
+      server.reset(() => ({ body: { changes: [] } }));
+      const base = { host: server.host, ...TEST_CREDENTIALS, env: {}, edgercPath: "/nonexistent" };
+      const retries: string[] = [];
+      const untrusting = CpsClient.create({ ...base, log: (_level, message) => retries.push(message) });
+      await expect(untrusting.getChangeHistory(1)).rejects.toMatchObject({ name: "CpsNetworkError" });
+      expect(retries.filter((m) => m.startsWith("retrying"))).toEqual([]);
+      untrusting.close();
+      const caPath = path.join(dir, "ca.pem");
+      fs.writeFileSync(caPath, server.certPem);
+      const trusting = CpsClient.create({ ...base, caCertPath: caPath });
+      await expect(trusting.getChangeHistory(1)).resolves.toEqual({ changes: [] });
+      trusting.close();
+      expect(server.requests).toHaveLength(1);
+      expect(() => CpsClient.create({ ...base, caCertPath: path.join(dir, "missing.pem") })).toThrow(/caCertPath/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await server.stop();
+    }
+  });
+});

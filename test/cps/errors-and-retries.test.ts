@@ -225,7 +225,7 @@ describe("errors and retries", () => {
         { host: `127.0.0.1:${closedPort}`, clientToken: "c", clientSecret: "s", accessToken: "a", env: {}, edgercPath: "/none", retry: { maxAttempts: 3 }, log: (_l, m) => logs.push(m) },
         { clock: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 } },
       );
-      await expect(client.createEnrollment({ contractId: "K-1", enrollment: dvEnrollment })).rejects.toThrow(/ECONNREFUSED/);
+      await expect(client.createEnrollment({ contractId: "K-1", enrollment: dvEnrollment })).rejects.toMatchObject({ name: "CpsNetworkError", code: "ECONNREFUSED" });
       expect(logs.filter((m) => m.includes("network error ECONNREFUSED"))).toHaveLength(2);
       expect(sleeps).toHaveLength(2);
       client.close();
