@@ -85,6 +85,7 @@ export class StackDriver {
   async up(kind: ResourceKind, name: string, inputs: PropertyMap): Promise<StepResult> {
     const urn = dynamicUrn(name, { module: "akamai-cps", type: kind });
     const prior = this.states.get(name);
+    if (prior && prior.kind !== kind) throw new Error(`resource name ${name} is already used by a ${prior.kind}: use unique names in tests`);
     const news = await this.news(kind, name, inputs);
     const checked = await this.host.check(urn, prior?.inputs ?? {}, news);
     if (checked.failures.length > 0) return { op: "failed", message: "check failed", failures: checked.failures };

@@ -1,0 +1,76 @@
+/** Shared inputs and helpers for the engine-path integration tests. */
+import * as fs from "fs";
+import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator";
+import { StackDriver } from "./stack-driver";
+
+export const CONTACT = { firstName: "Ada", lastName: "Lovelace", email: "hostmaster@example.test", phone: "+1 617 555 0100" };
+
+export function enrollmentInputs(zone: string, overrides: Record<string, unknown> = {}) {
+  return {
+    contractId: "K-0N7RAK71",
+    commonName: `www.${zone}`,
+    sans: [zone, `api.${zone}`],
+    secureNetwork: "enhanced-tls",
+    sniOnly: true,
+    changeManagement: true,
+    adminContact: CONTACT,
+    techContact: CONTACT,
+    organization: { name: "Example Inc.", country: "US" },
+    csr: { c: "US", st: "MA", l: "Cambridge", o: "Example Inc." },
+    waitTimeout: "2m",
+    ...overrides,
+  };
+}
+
+export interface TestStack {
+  emulator: RunningEmulator;
+  driver: StackDriver;
+  /** Admin API call on the emulator. */
+  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Emulator + dynamic-provider host configured like a stack pointing at it. */
+export async function startTestStack(options: EmulatorOptions & { zones?: string[] } = {}): Promise<TestStack> {
+  const emulator = await startEmulator(options);
+  let driver: StackDriver | undefined;
+  try {
+    const config: Record<string, string> = {
+      "pulumi-akamai-cps:edgerc": emulator.edgerc,
+      "pulumi-akamai-cps:section": emulator.section,
+      "pulumi-akamai-cps:caCertPath": emulator.caCert,
+    };
+    if (emulator.dns) config["pulumi-akamai-cps:dnsResolvers"] = emulator.dns;
+    driver = await StackDriver.start(config);
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${emulator.admin}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    for (const zone of options.zones ?? []) await admin("POST", "/dns/zones", { zone });
+    const d = driver;
+    return {
+      emulator,
+      driver: d,
+      admin,
+      async stop() {
+        await d.stop();
+        await emulator.stop();
+      },
+    };
+  } catch (e) {
+    await driver?.stop();
+    await emulator.stop();
+    throw e;
+  }
+}
+
+export function edgeRootsPem(emulator: RunningEmulator): string {
+  if (!emulator.edgeRoots) throw new Error("the emulator reports no edgeRoots");
+  return fs.readFileSync(emulator.edgeRoots, "utf8");
+}
