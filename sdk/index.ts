@@ -7,3 +7,7 @@ export type { DeploymentArgs } from "./deployment";
 export type * from "./types";
 export { EdgeDnsTxtRecord } from "./edge-dns-txt-record";
 export type { EdgeDnsTxtRecordArgs } from "./edge-dns-txt-record";
+export { CertificateUpload } from "./certificate-upload";
+export type { CertificateUploadArgs, ThirdPartyCertificate, CertificateSummary, NetworkCertificates } from "./certificate-upload";
+export { AcmeOrder, AcmeCertificate } from "./acme-certificate";
+export type { AcmeOrderArgs, AcmeCertificateArgs } from "./acme-certificate";

@@ -1,0 +1,168 @@
+/**
+ * The AcmeCertificate dynamic provider: finishes an AcmeOrder once the program's dns-01 records
+ * exist. It checks that the TXT values are visible (configured resolvers, else the zone's
+ * authoritative servers) before asking the CA to validate, finalizes the order with the CSR, and
+ * outputs the leaf certificate and its chain, ready for CertificateUpload.
+ *
+ * Resumable: an order already finalized by an interrupted run is downloaded, not re-finalized.
+ * A new order or CSR (a CPS renewal) replaces the certificate. Certificates are not revoked on
+ * delete: CPS may still serve them until the next one is deployed.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { checkTxtRecords } from "../lifecycle/dns-propagation";
+import { waitUntil } from "../lifecycle/poll";
+import { Progress, progressFor } from "../lifecycle/progress";
+import { checkWith, parseInputs } from "./check";
+import { durationInput, timeoutMs } from "./common-inputs";
+import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
+import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
+import { publicKeyFingerprint } from "./csr-outputs";
+import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
+import { configureFrom, txtLookup } from "./provider-config";
+import { hasUnknowns } from "./unknowns";
+
+export const acmeCertificateInputsSchema = z
+  .object({
+    orderUrl: z.url({ message: "must be the AcmeOrder's orderUrl" }),
+    accountUrl: z.url({ message: "must be the AcmeOrder's accountUrl" }),
+    accountKeyPem: z.string().includes("PRIVATE KEY-----", { message: "must be a PEM private key (the AcmeOrder's accountKeyPem)" }),
+    directoryUrl: directoryUrlInput,
+    csrPem: csrPemInput,
+    caCertPem: caCertPemInput.optional(),
+    /** IDs of the records the program published; only creates the dependency. */
+    publishedRecords: z.array(z.unknown()).optional(),
+    /** Check that the TXT values are visible before asking the CA (default true). */
+    propagationCheck: z.boolean().default(true),
+    /** Resolvers for that check (`host` or `host:port`); default the provider's dnsResolvers config, else authoritative servers. */
+    dnsResolvers: z.array(z.string().min(1)).optional(),
+    propagationTimeout: durationInput.default("10m"),
+    timeout: durationInput.default("10m"),
+  })
+  .strict();
+type Inputs = z.output<typeof acmeCertificateInputsSchema>;
+type Props = Record<string, unknown>;
+
+async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress): Promise<void> {
+  const authorizations = (await client.getAuthorizations(order)).filter((a) => a.status !== "valid");
+  const work = await Promise.all(
+    authorizations.map(async (authz) => {
+      const domain = authz.identifier.value.toLowerCase();
+      const challenge = authz.challenges.find((c) => c.type === "dns-01");
+      if (!challenge) throw new Error(`the CA offers no dns-01 challenge for ${domain}`);
+      return { domain, challenge, recordName: `_acme-challenge.${domain}`, value: await client.getChallengeKeyAuthorization(challenge) };
+    }),
+  );
+  if (work.length === 0) return;
+  if (inputs.propagationCheck) {
+    const lookup = txtLookup(inputs.dnsResolvers);
+    await waitUntil<true>(
+      async () => {
+        const checks = await checkTxtRecords(lookup, work);
+        const missing = checks.filter((c) => !c.ok);
+        if (missing.length === 0) return { done: true, state: "all TXT records visible" };
+        return { state: `${missing.length} of ${checks.length} TXT record(s) not visible`, detail: missing.map((m) => m.reason).join("; ") };
+      },
+      { what: "dns-01 records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, minIntervalMs: 250, maxIntervalMs: 5000 },
+    );
+  }
+  for (const w of work) {
+    try {
+      if (w.challenge.status === "pending") await client.completeChallenge(w.challenge);
+      await client.waitForValidStatus(w.challenge);
+    } catch (e) {
+      throw new Error(`the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
+    }
+  }
+  progress(`validated ${work.map((w) => w.domain).join(", ")}`);
+}
+
+/** Drive the order to `valid` and download the chain (leaf first). */
+async function issue(inputs: Inputs, progress: Progress): Promise<string> {
+  const client = await acmeSession({
+    directoryUrl: inputs.directoryUrl,
+    accountKeyPem: inputs.accountKeyPem,
+    accountUrl: inputs.accountUrl,
+    ...(inputs.caCertPem ? { caCertPem: inputs.caCertPem } : {}),
+  });
+  let order = await client.getOrder(orderRef(inputs.orderUrl));
+  if (order.status === "invalid") {
+    throw new Error(`ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
+  }
+  if (order.status === "pending") {
+    await validateAuthorizations(client, order, inputs, progress);
+    order = await client.getOrder(order);
+  }
+  if (order.status === "ready") {
+    order = await client.finalizeOrder(order, inputs.csrPem);
+  }
+  if (order.status !== "valid") order = await client.waitForValidStatus(order);
+  return client.getCertificate(order);
+}
+
+async function create(props: Props): Promise<{ id: string; outs: Props }> {
+  const inputs = parseInputs(acmeCertificateInputsSchema, props);
+  const progress = progressFor(typeof props.__name === "string" ? props.__name : "acme-certificate");
+  const deadline = timeoutMs(inputs.timeout, 10 * 60_000);
+  let timer: NodeJS.Timeout | undefined;
+  const chainPem = await Promise.race([
+    issue(inputs, progress),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`ACME issuance did not finish within ${String(inputs.timeout)}; run \`pulumi up\` again to resume`)), deadline);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  const blocks = pemBlocks(chainPem);
+  const leaf = parseCertificatePem(blocks[0] ?? "");
+  if (!leaf.ok) throw new Error(`the CA returned no parseable certificate: ${leaf.reason}`);
+  if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(inputs.csrPem)) {
+    throw new Error("the CA returned a certificate whose public key is not the CSR's");
+  }
+  const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
+  const summary = summarize(leaf.cert);
+  progress(`issued ${summary.serialNumber} for ${summary.subjectAltNames.join(", ")} (expires ${summary.notAfter})`);
+  const outs: Props = {
+    ...props,
+    certificatePem: canonicalPem(leaf.cert),
+    trustChainPem: chain.join(""),
+    fullChainPem: canonicalPem(leaf.cert) + chain.join(""),
+    keyAlgorithm: summary.keyAlgorithm,
+    serialNumber: summary.serialNumber,
+    notBefore: summary.notBefore,
+    notAfter: summary.notAfter,
+    subjectAltNames: summary.subjectAltNames,
+    issuer: summary.issuer,
+    publicKeyFingerprint: summary.publicKeyFingerprint,
+  };
+  return { id: `${inputs.orderUrl}#${summary.serialNumber}`, outs };
+}
+
+async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const replaceable = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;
+  if (hasUnknowns(news)) return { changes: true, replaces: replaceable.filter((k) => hasUnknowns(news[k])) };
+  const inputs = parseInputs(acmeCertificateInputsSchema, news);
+  const replaces = replaceable.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
+  const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
+  const changed = replaces.length > 0 || others.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  return { changes: changed, replaces };
+}
+
+export const acmeCertificateProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureFrom(req.config);
+  },
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkWith(acmeCertificateInputsSchema, news);
+  },
+  diff,
+  create,
+  /** Settings only (timeouts, resolvers): the certificate stays. */
+  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+    return { outs: { ...olds, ...news } };
+  },
+  /** The certificate is immutable; nothing to refresh. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    return { id, props };
+  },
+  /** Not revoked: CPS may still serve it until its successor is deployed. */
+  async delete(): Promise<void> {},
+};

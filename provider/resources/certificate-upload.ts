@@ -1,0 +1,340 @@
+/**
+ * The CertificateUpload dynamic provider: uploads third-party certificates (one per key algorithm)
+ * into the enrollment's pending change, follows CPS through `verify-third-party-cert`, applies the
+ * post-verification warning policy, acknowledges change management with the validation hash when
+ * told, and waits for the requested network.
+ *
+ * - check: real X.509 parsing, no API call (certificate-upload-inputs.ts).
+ * - create/update: the checks that need CPS (key against the change's CSR, the enrollment's names)
+ *   run before the upload, so a bad certificate costs zero uploads. A renewal change is a normal
+ *   target: no "create a new enrollment" dead end once a certificate is live.
+ * - diff: a new change waiting for a third-party certificate (a renewal) shows as a change.
+ * - read: reports what is uploaded and deployed, never waits.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { X509Certificate } from "crypto";
+import { AllowedInput, ChangeStatus, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
+import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { latestPendingChange } from "../lifecycle/pending-changes";
+import { waitUntil } from "../lifecycle/poll";
+import { Progress, progressFor } from "../lifecycle/progress";
+import { describeChange, findInput, INPUT, isComplete } from "../lifecycle/statuses";
+import { checkWith, parseInputs } from "./check";
+import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
+import { timeoutMs } from "./common-inputs";
+import { csrOutputs } from "./csr-outputs";
+import { keepInState } from "./partial-state";
+import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
+import { configureFrom, getClient } from "./provider-config";
+import { hasUnknowns } from "./unknowns";
+
+type Props = Record<string, unknown>;
+
+/** What is on one network, compared with the inputs. */
+export interface NetworkCertificates {
+  certificates: CertificateSummary[];
+  /** True when every input certificate is the one deployed for its key algorithm. */
+  matchesInputs: boolean;
+}
+
+function nameOf(props: Props): string {
+  return typeof props.__name === "string" ? props.__name : "certificate-upload";
+}
+
+function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {
+  return inputs.certificates.map((entry, i) => {
+    const parsed = parseEntry(entry);
+    if (!parsed) throw new Error(`certificates[${i}]: the PEM does not parse (check should have caught this)`);
+    return parsed;
+  });
+}
+
+function deployedCertificates(d: Deployment | undefined): Array<{ keyAlgorithm: string; cert: X509Certificate }> {
+  const all = [d?.primaryCertificate, ...(d?.multiStackedCertificates ?? [])];
+  const out: Array<{ keyAlgorithm: string; cert: X509Certificate }> = [];
+  for (const c of all) {
+    if (!c?.certificate) continue;
+    const parsed = parseCertificatePem(pemBlocks(c.certificate)[0] ?? c.certificate);
+    if (parsed.ok) out.push({ keyAlgorithm: (c.keyAlgorithm ?? "RSA").toUpperCase(), cert: parsed.cert });
+  }
+  return out;
+}
+
+function onNetwork(d: Deployment | undefined, entries: readonly ParsedEntry[]): NetworkCertificates | null {
+  const deployed = deployedCertificates(d);
+  if (deployed.length === 0) return null;
+  const matchesInputs = entries.every((e) => deployed.some((x) => x.keyAlgorithm === e.keyAlgorithm && x.cert.raw.equals(e.leaf.raw)));
+  return { certificates: deployed.map((x) => summarize(x.cert, x.keyAlgorithm)), matchesInputs };
+}
+
+async function deployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+  try {
+    return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
+  } catch (e) {
+    if (e instanceof CpsApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/** The names a third-party certificate must cover: CN and SANs, or only the CN with `excludeSans`. */
+function enrollmentNames(enrollment: Enrollment): string[] {
+  const cn = enrollment.csr.cn.toLowerCase();
+  if (enrollment.thirdParty?.excludeSans) return [cn];
+  return [...new Set([cn, ...(enrollment.csr.sans ?? []).map((s) => s.toLowerCase())])];
+}
+
+/** Checks that need the live enrollment and the change's CSRs; each message names the property. */
+export function liveProblems(entries: readonly ParsedEntry[], csrs: ReadonlyArray<{ keyAlgorithm: string; csr: string }>, names: readonly string[]): string[] {
+  const { fingerprints } = csrOutputs(csrs);
+  const problems: string[] = [];
+  entries.forEach((e, i) => {
+    const expected = e.keyAlgorithm === "RSA" ? fingerprints.rsa : fingerprints.ecdsa;
+    if (!expected) {
+      const offered = csrs.map((c) => c.keyAlgorithm).join(", ") || "none";
+      problems.push(`certificates[${i}].keyAlgorithm: the change offers no ${e.keyAlgorithm} CSR (CSRs offered: ${offered}); set dualStack on the Enrollment for RSA and ECDSA`);
+    } else if (certificateKeyFingerprint(e.leaf) !== expected) {
+      problems.push(
+        `certificates[${i}].certificatePem: its public key does not match the change's current ${e.keyAlgorithm} CSR; issue the certificate from enrollment.csrs.${e.keyAlgorithm.toLowerCase()} (a renewal generates a new key and CSR)`,
+      );
+    }
+    const have = new Set(certificateDnsNames(e.leaf));
+    const missing = names.filter((n) => !have.has(n));
+    if (missing.length > 0) problems.push(`certificates[${i}].certificatePem: does not cover ${missing.join(", ")}, which the enrollment requires`);
+  });
+  return problems;
+}
+
+/** Statuses at which CPS has taken the upload and is still before staging. */
+const VERIFYING = new Set(["wait-upload-third-party", "verify-third-party-cert", "wait-review-third-party-cert"]);
+const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
+
+interface FlowResult {
+  changeId: number | null;
+  changeStatus: string | null;
+  acknowledgedWarnings: string[];
+}
+
+async function uploadedInChange(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<boolean> {
+  const history = await client.getChangeHistory(enrollmentId);
+  const current = history.changes.find((c) => c.status === "incomplete");
+  if (!current) return false;
+  const certs = [current.primaryCertificate, ...(current.multiStackedCertificates ?? [])].flatMap((c) => (c?.certificate ? [canonicalPemText(c.certificate)] : []));
+  return entries.every((e) => certs.includes(canonicalPem(e.leaf)));
+}
+
+/** The whole flow for one `up`: find the change, check, upload, follow it as far as asked. */
+async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: readonly ParsedEntry[], previous: Props, progress: Progress): Promise<FlowResult> {
+  const enrollmentId = inputs.enrollmentId;
+  const enrollment = await client.getEnrollment(enrollmentId);
+  const pending = latestPendingChange(enrollment);
+  if (!pending) {
+    const production = onNetwork(await deployment(client, enrollmentId, "production"), entries);
+    if (production?.matchesInputs) {
+      progress(`these certificates are already live on production for enrollment ${enrollmentId}: nothing to upload`);
+      return { changeId: null, changeStatus: "complete", acknowledgedWarnings: [] };
+    }
+    throw new Error(
+      `Enrollment ${enrollmentId} has no pending change, and the certificate ${production ? "live on production differs from" : "to upload is not"} the one in certificates. ` +
+        "CPS accepts a third-party certificate only into a change that waits for one: a renewal, or a change started by editing a certificate field of the Enrollment (for example its SANs). " +
+        (enrollment.autoRenewalStartTime ? `CPS opens the next renewal on its own at ${enrollment.autoRenewalStartTime}; ` : "") +
+        "once the change exists, the Enrollment's csrs output carries its new CSR: issue the certificate from it and run `pulumi up` again.",
+    );
+  }
+  const changeId = pending.changeId;
+  const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
+  const acknowledgedWarnings: string[] = [];
+  const uploaded = previous.changeId === changeId && previous.uploadedFingerprints === fingerprintsKey(entries);
+  let lastStatus: string | null = null;
+  if (!uploaded) {
+    // Before uploading: wait until the change asks for a certificate, or find it already took ours (resumed run).
+    const tp = await waitUntil<{ input?: AllowedInput }>(
+      async () => {
+        const change = await client.getChangeStatus(enrollmentId, changeId);
+        throwIfFailed(enrollmentId, changeId, change);
+        const input = findInput(change, INPUT.thirdPartyCertificate);
+        if (input) return { done: { input }, state: describeChange(change) };
+        if (VERIFYING.has(change.statusInfo.status) || ON_STAGING.has(change.statusInfo.status) || isComplete(change)) return { done: {}, state: describeChange(change) };
+        return { state: describeChange(change), detail: "waiting for CPS to ask for the third-party certificate" };
+      },
+      { what: `enrollment ${enrollmentId} change ${changeId}`, timeoutMs: timeout, progress },
+    );
+    if (tp.input) {
+      const csrs = await client.getThirdPartyCsrs(tp.input);
+      const problems = liveProblems(entries, csrs, enrollmentNames(enrollment));
+      if (problems.length > 0) throw new Error(`Not uploading to enrollment ${enrollmentId} change ${changeId}:\n  ${problems.join("\n  ")}`);
+      await client.uploadThirdPartyCertificates(
+        tp.input,
+        entries.map((e) => ({ keyAlgorithm: e.keyAlgorithm, certificate: canonicalPem(e.leaf), ...(e.chain.length > 0 ? { trustChain: e.chain.map(canonicalPem).join("") } : {}) })),
+      );
+      progress(`uploaded ${entries.map((e) => `${e.keyAlgorithm} ${e.leaf.serialNumber}`).join(", ")} into change ${changeId}`);
+    } else if (!(await uploadedInChange(client, enrollmentId, entries))) {
+      throw new Error(
+        `Enrollment ${enrollmentId} change ${changeId} is already past the upload step with a different certificate. ` +
+          "Let it finish (or cancel it in CPS), then upload these certificates into the next change.",
+      );
+    } else progress(`change ${changeId} already has these certificates: following it`);
+  }
+  const changeManagement = enrollment.changeManagement === true;
+  await waitUntil<true>(
+    async () => {
+      let change: ChangeStatus;
+      try {
+        change = await client.getChangeStatus(enrollmentId, changeId);
+      } catch (e) {
+        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
+        throw e;
+      }
+      throwIfFailed(enrollmentId, changeId, change);
+      const status = change.statusInfo.status;
+      lastStatus = status;
+      const state = describeChange(change);
+      const post = findInput(change, INPUT.postVerificationWarnings);
+      if (post) {
+        const acked = await handleWarnings("post-verification", {
+          client,
+          enrollmentId,
+          changeId,
+          input: post,
+          policy: inputs.postVerificationWarnings,
+          policyInput: "postVerificationWarnings",
+          progress,
+        });
+        acknowledgedWarnings.push(...acked.map((w) => w.id));
+        return { state: `${state}, warnings acknowledged` };
+      }
+      const cm = findInput(change, INPUT.changeManagement);
+      if (cm && inputs.acknowledgeChangeManagement) {
+        await acknowledgeChangeManagement(client, cm, progress);
+        return { state: `${state}, acknowledged` };
+      }
+      if (isComplete(change)) return { done: true, state };
+      const pastReview = !VERIFYING.has(status);
+      switch (inputs.waitForDeployment) {
+        case "none":
+          if (pastReview && (!changeManagement || !inputs.acknowledgeChangeManagement)) return { done: true, state };
+          break;
+        case "staging":
+          if (ON_STAGING.has(status)) return { done: true, state };
+          break;
+        case "production":
+          if (cm) {
+            throw new Error(
+              `Enrollment ${enrollmentId} change ${changeId}: the certificate is on the staging network and waits for your change-management acknowledgement. ` +
+                'Test it on staging, then set acknowledgeChangeManagement: true (or waitForDeployment: "staging") and run `pulumi up` again.',
+            );
+          }
+          break;
+      }
+      return { state };
+    },
+    { what: `third-party certificate in enrollment ${enrollmentId} change ${changeId} (until ${inputs.waitForDeployment === "none" ? "verified" : inputs.waitForDeployment})`, timeoutMs: timeout, progress },
+  );
+  return { changeId, changeStatus: lastStatus, acknowledgedWarnings };
+}
+
+function fingerprintsKey(entries: readonly ParsedEntry[]): string {
+  return entries.map((e) => `${e.keyAlgorithm}:${certificateKeyFingerprint(e.leaf)}:${e.leaf.serialNumber}`).sort().join(",");
+}
+
+async function networkOutputs(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<{ staging: NetworkCertificates | null; production: NetworkCertificates | null }> {
+  const [staging, production] = await Promise.all([deployment(client, enrollmentId, "staging"), deployment(client, enrollmentId, "production")]);
+  return { staging: onNetwork(staging, entries), production: onNetwork(production, entries) };
+}
+
+async function apply(props: Props, previous: Props): Promise<Props> {
+  const inputs = parseInputs(certificateUploadInputsSchema, props);
+  const entries = parsedEntries(inputs);
+  const client = getClient();
+  const progress = progressFor(nameOf(props));
+  let outs: Props = { ...previous, ...props };
+  return keepInState(String(inputs.enrollmentId), () => outs, async () => {
+    const flow = await run(client, inputs, entries, previous, progress);
+    outs = {
+      ...props,
+      changeId: flow.changeId,
+      changeStatus: flow.changeStatus,
+      uploadedFingerprints: fingerprintsKey(entries),
+      uploaded: entries.map((e) => summarize(e.leaf, e.keyAlgorithm)),
+      acknowledgedWarnings: flow.acknowledgedWarnings,
+      ...(await networkOutputs(client, inputs.enrollmentId, entries)),
+    };
+    return outs;
+  });
+}
+
+async function create(props: Props): Promise<{ id: string; outs: Props }> {
+  const outs = await apply(props, {});
+  return { id: String(outs.enrollmentId ?? props.enrollmentId), outs };
+}
+
+async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  return { outs: await apply(news, olds) };
+}
+
+function certificatesKey(value: unknown): string {
+  if (!Array.isArray(value)) return JSON.stringify(value ?? null);
+  return JSON.stringify(
+    value.map((c: unknown) => {
+      const entry = (c ?? {}) as Record<string, unknown>;
+      return [entry.keyAlgorithm, canonicalPemText(typeof entry.certificatePem === "string" ? entry.certificatePem : ""), canonicalPemText(typeof entry.trustChainPem === "string" ? entry.trustChainPem : "")];
+    }),
+  );
+}
+
+async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
+  const inputs = parseInputs(certificateUploadInputsSchema, news);
+  const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
+  const keys = Object.keys(certificateUploadInputsSchema.shape).filter((k) => k !== "certificates");
+  // Whitespace in PEMs is not a change (Terraform diff-suppresses it too).
+  const inputChanged = certificatesKey(olds.certificates) !== certificatesKey(news.certificates) || keys.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  let waiting = false;
+  if (replaces.length === 0) {
+    try {
+      const client = getClient();
+      const pending = latestPendingChange(await client.getEnrollment(inputs.enrollmentId));
+      if (pending && pending.changeId !== olds.changeId) {
+        const change = await client.getChangeStatus(inputs.enrollmentId, pending.changeId);
+        waiting = !!findInput(change, INPUT.thirdPartyCertificate);
+        if (waiting) progressFor(nameOf(news))(`CPS change ${pending.changeId} (${pending.changeType ?? "change"}) waits for a third-party certificate`);
+      }
+    } catch {
+      // CPS unreachable (e.g. offline preview): compare inputs only
+    }
+  }
+  return { changes: replaces.length > 0 || inputChanged || waiting, replaces };
+}
+
+async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const client = getClient();
+  const enrollmentId = Number(props.enrollmentId ?? id);
+  const parsed = certificateUploadInputsSchema.safeParse(Object.fromEntries(Object.entries(props).filter(([k]) => k in certificateUploadInputsSchema.shape)));
+  const entries = parsed.success ? parsed.data.certificates.map(parseEntry).filter((e): e is ParsedEntry => !!e) : [];
+  try {
+    const enrollment = await client.getEnrollment(enrollmentId);
+    const pending = latestPendingChange(enrollment);
+    let changeStatus = props.changeStatus ?? null;
+    if (pending && pending.changeId === props.changeId) changeStatus = (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status;
+    else if (!pending && typeof props.changeId === "number") changeStatus = "complete";
+    return { id, props: { ...props, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
+  } catch (e) {
+    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
+    throw e;
+  }
+}
+
+export const certificateUploadProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureFrom(req.config);
+  },
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return checkWith(certificateUploadInputsSchema, news);
+  },
+  diff,
+  create,
+  update,
+  read,
+  /** An uploaded certificate cannot be taken back: deleting the Enrollment removes it from the network. */
+  async delete(): Promise<void> {},
+};

@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+import { lazyProvider } from "./lazy-provider";
+import type { Duration, WarningPolicy } from "./types";
+
+/** One certificate per key algorithm. */
+export interface ThirdPartyCertificate {
+  keyAlgorithm: "RSA" | "ECDSA";
+  /** The leaf certificate only (PEM). */
+  certificatePem: string;
+  /** Intermediates, the leaf's issuer first (PEM, concatenated). Optional. */
+  trustChainPem?: string;
+}
+
+/** A certificate as reported on a network or as uploaded. */
+export interface CertificateSummary {
+  keyAlgorithm: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  subjectAltNames: string[];
+  issuer: string;
+  /** Hex SHA-256 of the public key (compare with Enrollment.csrFingerprints). */
+  publicKeyFingerprint: string;
+}
+
+/** What is deployed on one network, compared with this resource's certificates. */
+export interface NetworkCertificates {
+  certificates: CertificateSummary[];
+  matchesInputs: boolean;
+}
+
+/** Inputs of a {@link CertificateUpload}. */
+export interface CertificateUploadArgs {
+  /** The third-party enrollment (Enrollment.enrollmentId). Changing it replaces the resource. */
+  enrollmentId: pulumi.Input<number>;
+  /** One or two certificates (RSA and/or ECDSA), each issued from the enrollment's CSR for that algorithm. */
+  certificates: pulumi.Input<pulumi.Input<ThirdPartyCertificate>[]>;
+  /** Post-verification warnings: `"fail"` (default), `"acknowledge-all"`, or warning IDs to accept. Unknown warning text fails. */
+  postVerificationWarnings?: pulumi.Input<WarningPolicy>;
+  /** With change management on: acknowledge (with the validation result hash) and push to production. Default false. */
+  acknowledgeChangeManagement?: pulumi.Input<boolean>;
+  /** How far to follow the change: `"none"` (verified), `"staging"`, or `"production"` (default). */
+  waitForDeployment?: pulumi.Input<"none" | "staging" | "production">;
+  /** Enrollment.csrFingerprints: lets `preview` reject a certificate for the wrong key before any API call. */
+  csrFingerprints?: pulumi.Input<{ rsa?: string; ecdsa?: string }>;
+  /** Names the certificate must cover (e.g. Enrollment.domains), checked in `preview`. */
+  expectedSans?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Bound on the waits (default `60m`). */
+  timeout?: pulumi.Input<Duration>;
+}
+
+/**
+ * Uploads third-party certificates into the enrollment's pending change (the first one, or a
+ * renewal) and follows CPS through verification, warnings, change management and deployment.
+ *
+ * ```ts
+ * new cps.CertificateUpload("upload", {
+ *   enrollmentId: enrollment.enrollmentId,
+ *   csrFingerprints: enrollment.csrFingerprints,
+ *   certificates: [{ keyAlgorithm: "RSA", certificatePem: rsa.certificatePem, trustChainPem: rsa.trustChainPem }],
+ * });
+ * ```
+ */
+export class CertificateUpload extends pulumi.dynamic.Resource {
+  public readonly enrollmentId!: pulumi.Output<number>;
+  /** The change the certificates went into (null when they were already live and nothing was pending). */
+  public readonly changeId!: pulumi.Output<number | null>;
+  /** That change's last seen status. */
+  public readonly changeStatus!: pulumi.Output<string | null>;
+  /** The uploaded certificates. */
+  public readonly uploaded!: pulumi.Output<CertificateSummary[]>;
+  /** Warning IDs acknowledged under the policy. */
+  public readonly acknowledgedWarnings!: pulumi.Output<string[]>;
+  public readonly staging!: pulumi.Output<NetworkCertificates | null>;
+  public readonly production!: pulumi.Output<NetworkCertificates | null>;
+
+  constructor(name: string, args: CertificateUploadArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      uploadShim(),
+      name,
+      {
+        ...args,
+        __name: name,
+        changeId: undefined,
+        changeStatus: undefined,
+        uploadedFingerprints: undefined,
+        uploaded: undefined,
+        acknowledgedWarnings: undefined,
+        staging: undefined,
+        production: undefined,
+      },
+      opts,
+      "akamai-cps",
+      "CertificateUpload",
+    );
+  }
+}
+
+let shim: pulumi.dynamic.ResourceProvider | undefined;
+function uploadShim(): pulumi.dynamic.ResourceProvider {
+  return (shim ??= lazyProvider("certificate-upload", "certificateUploadProvider"));
+}
