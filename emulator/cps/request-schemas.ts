@@ -140,7 +140,8 @@ export function enrollmentRequestSchema(v: EnrollmentVersion) {
     changeManagement: z.boolean(),
     ...(v >= 7
       ? { enableMultiStackedCertificates: z.boolean(), certificateChainType: z.enum(["default", "symantec1kroot"]).nullable().optional() }
-      : {}),
+      : // not in the v4 schema, but Akamai's own v4 examples (create/update-enrollment.v4-w-3p-sni-cm.json) send it
+        { enableMultiStackedCertificates: z.boolean().optional() }),
     signatureAlgorithm: z.enum(["SHA-1", "SHA-256"]).nullable().optional(),
     csr: csr(v),
     networkConfiguration: networkConfiguration(v),

@@ -167,7 +167,8 @@ function validators(): Map<string, ValidateFunction> {
   addFormats(ajv);
   compiled = new Map();
   for (const [media, raw] of collectSchemas()) {
-    const schema = convertNullable(raw) as Schema;
+    const schema = convertNullable(raw);
+    if (!isObject(schema)) throw new Error(`schema for ${media} is not an object`);
     for (const d of DEVIATIONS) if (d.mediaTypes.includes(media)) d.apply(schema);
     compiled.set(media, ajv.compile(schema));
   }

@@ -49,7 +49,15 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       req.on("error", reject);
       req.end(text);
     });
-  return { emulator, client, admin, stop: () => emulator.stop() };
+  return {
+    emulator,
+    client,
+    admin,
+    stop: async () => {
+      client.close();
+      await emulator.stop();
+    },
+  };
 }
 
 export function dvEnrollment(cn: string, sans: string[] = [], overrides: Record<string, unknown> = {}): Record<string, unknown> {

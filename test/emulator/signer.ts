@@ -53,10 +53,17 @@ export interface RequestOptions {
 }
 
 export class TestClient {
+  private readonly agent: https.Agent;
   constructor(
     readonly credentials: TestCredentials,
-    private readonly ca: string,
-  ) {}
+    ca: string,
+  ) {
+    this.agent = new https.Agent({ keepAlive: true, ca, maxSockets: 32 });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
 
   request(method: string, target: string, options: RequestOptions = {}): Promise<TestResponse> {
     const text = options.rawBody ?? (options.body === undefined ? "" : JSON.stringify(options.body));
@@ -68,7 +75,7 @@ export class TestClient {
     if (authorization !== null) headers.Authorization = authorization;
     const [hostname, port] = this.credentials.host.split(":");
     return new Promise((resolve, reject) => {
-      const req = https.request({ hostname, port: Number(port), method, path: target, headers, ca: this.ca, agent: false }, (res) => {
+      const req = https.request({ hostname, port: Number(port), method, path: target, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
