@@ -20,7 +20,7 @@ export function parseCertificatePem(pem: string): ParsedPem {
   try {
     return { ok: true, cert: new X509Certificate(pem) };
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: (e instanceof Error ? e.message : String(e)).replace(/^Error: /, "") };
   }
 }
 
