@@ -107,18 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const stats: RequestStats = { requests: 0, byOperation: {} };
   let apiHost = "127.0.0.1";
-  const credentialsBox: { value?: ApiCredentials } = {};
   const routes = createCpsRoutes({ store, engine, now: () => clock.now(), host: () => apiHost, createThrottleMs: options.createThrottle ? 5 * 60_000 : 0 });
   // credentials are minted once the port is known (the host includes it); the verifier reads them lazily
   const verifierHolder: { verifier?: EdgeGridVerifier } = {};
   const api = new ApiServer({
     routes,
     verifier: {
-      verify: (request) => {
-        if (!verifierHolder.verifier) return { ok: false, status: 401, kind: "deny", detail: "Emulator not ready" };
-        return verifierHolder.verifier.verify(request);
-      },
-    } as EdgeGridVerifier,
+      verify: (request) => verifierHolder.verifier?.verify(request) ?? { ok: false, status: 401, kind: "deny", detail: "Emulator not ready" },
+    },
     tls: { certPem: identity.certPem, keyPem: identity.keyPem },
     stats,
   });
@@ -126,9 +122,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const apiPort = await api.listen(options.port ?? 0);
   const adminPort = await admin.listen(options.adminPort ?? 0);
   apiHost = `127.0.0.1:${apiPort}`;
-  credentialsBox.value = generateCredentials(apiHost);
-  verifierHolder.verifier = new EdgeGridVerifier({ credentials: [credentialsBox.value], timestampWindowMs: options.authWindowMs ?? 5 * 60_000 });
-  writeEdgercSection(edgercPath, section, credentialsBox.value);
+  const credentials = generateCredentials(apiHost);
+  verifierHolder.verifier = new EdgeGridVerifier({ credentials: [credentials], timestampWindowMs: options.authWindowMs ?? 5 * 60_000 });
+  writeEdgercSection(edgercPath, section, credentials);
   engine.start();
 
   let stopped = false;
@@ -139,7 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caCertPem: identity.caCertPem,
     edgerc: edgercPath,
     section,
-    credentials: credentialsBox.value,
+    credentials,
     ...options.extraInfo,
     clock,
     stats: () => stats,

@@ -14,7 +14,7 @@ export interface RequestStats {
 
 export interface ApiServerOptions {
   routes: Route[];
-  verifier: EdgeGridVerifier;
+  verifier: Pick<EdgeGridVerifier, "verify">;
   tls: { certPem: string; keyPem: string };
   stats: RequestStats;
   /** Extra handling in front of the CPS routes (e.g. fault injection in part 2); return true when handled. */
