@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazy-provider";
+import { deploymentShim } from "./providers";
 import type { DeployedCertificate, DeploymentSchedule, Duration, TlsVerification, WarningPolicy } from "./types";
 
 /** Inputs of a {@link Deployment}. */
@@ -35,7 +35,7 @@ export class Deployment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      deploymentShim(),
+      deploymentShim,
       name,
       { network: "production", ...args, __name: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined },
       opts,
@@ -45,7 +45,3 @@ export class Deployment extends pulumi.dynamic.Resource {
   }
 }
 
-let shim: pulumi.dynamic.ResourceProvider | undefined;
-function deploymentShim(): pulumi.dynamic.ResourceProvider {
-  return (shim ??= lazyProvider("deployment", "deploymentProvider"));
-}

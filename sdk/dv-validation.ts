@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazy-provider";
+import { dvValidationShim } from "./providers";
 import type { DomainValidationStatus, Duration, WarningPolicy } from "./types";
 
 /** Inputs of a {@link DvValidation}. */
@@ -36,7 +36,7 @@ export class DvValidation extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      validationShim(),
+      dvValidationShim,
       name,
       { ...args, __name: name, changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined },
       opts,
@@ -46,7 +46,3 @@ export class DvValidation extends pulumi.dynamic.Resource {
   }
 }
 
-let shim: pulumi.dynamic.ResourceProvider | undefined;
-function validationShim(): pulumi.dynamic.ResourceProvider {
-  return (shim ??= lazyProvider("dv-validation", "dvValidationProvider"));
-}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazy-provider";
+import { edgeDnsTxtRecordShim } from "./providers";
 
 /** Inputs of an {@link EdgeDnsTxtRecord}. */
 export interface EdgeDnsTxtRecordArgs {
@@ -29,11 +29,7 @@ export class EdgeDnsTxtRecord extends pulumi.dynamic.Resource {
   public readonly ttl!: pulumi.Output<number>;
 
   constructor(name: string, args: EdgeDnsTxtRecordArgs, opts?: pulumi.CustomResourceOptions) {
-    super(recordShim(), name, { ttl: 60, ...args, __name: name }, opts, "akamai-cps", "EdgeDnsTxtRecord");
+    super(edgeDnsTxtRecordShim, name, { ttl: 60, ...args, __name: name }, opts, "akamai-cps", "EdgeDnsTxtRecord");
   }
 }
 
-let shim: pulumi.dynamic.ResourceProvider | undefined;
-function recordShim(): pulumi.dynamic.ResourceProvider {
-  return (shim ??= lazyProvider("edge-dns-txt-record", "edgeDnsTxtRecordProvider"));
-}

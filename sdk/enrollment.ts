@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./lazy-provider";
+import { enrollmentShim } from "./providers";
 import type { Contact, CsrSubject, DeploymentSchedule, DnsChallenge, DomainValidationStatus, Duration, HttpChallenge, Organization, WarningPolicy } from "./types";
 
 /** Inputs of an {@link Enrollment}. Changing `commonName`, `contractId`, `validationType`, `secureNetwork` or `sniOnly` replaces the enrollment; everything else updates it in place. */
@@ -119,7 +119,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      enrollmentShim(),
+      enrollmentShim,
       name,
       {
         ...args,
@@ -149,7 +149,3 @@ export class Enrollment extends pulumi.dynamic.Resource {
   }
 }
 
-let shim: pulumi.dynamic.ResourceProvider | undefined;
-function enrollmentShim(): pulumi.dynamic.ResourceProvider {
-  return (shim ??= lazyProvider("enrollment", "enrollmentProvider"));
-}
