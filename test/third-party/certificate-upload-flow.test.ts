@@ -4,6 +4,7 @@
  * no upload, a good upload reaches production, an unchanged program is a no-op, and a CPS renewal
  * is picked up (new CSR → new certificate → uploaded into the renewal change).
  */
+import { toPropertyMap } from "../harness";
 import { startTestStack, TestStack, enrollmentInputs } from "../integration/fixtures";
 import { badCertificateCases } from "./bad-certificates";
 import { createIntermediate, createRoot, issueFromCsr, issueLeaf, Issuer } from "./test-ca";
@@ -43,7 +44,7 @@ describe("CertificateUpload through the engine path", () => {
     const kit = await badCertificateCases(1, [`www.${ZONE}`, ZONE]);
     const before = stack.emulator.stats().requests;
     for (const c of kit.cases) {
-      const preview = await stack.driver.preview("CertificateUpload", "bad", c.inputs);
+      const preview = await stack.driver.preview("CertificateUpload", "bad", toPropertyMap(c.inputs));
       const hit = preview.failures.find((f) => f.property === c.property);
       if (!hit || !c.reason.test(hit.reason)) throw new Error(`${c.name}: expected ${c.property} ~ ${c.reason}, got ${JSON.stringify(preview.failures)}`);
     }
@@ -75,7 +76,7 @@ describe("CertificateUpload through the engine path", () => {
   it("uploads both certificates, follows the change to production, and is a no-op when run again", async () => {
     const out = stack.driver.outputs("tp");
     const inputs = { enrollmentId, certificates: await certificatesFor(out.csrs as Csrs), csrFingerprints: out.csrFingerprints, expectedSans: out.domains, timeout: "1m" };
-    const result = await stack.driver.up("CertificateUpload", "upload", inputs);
+    const result = await stack.driver.up("CertificateUpload", "upload", toPropertyMap(inputs));
     if (result.op === "failed") throw new Error(result.message);
     const up = stack.driver.outputs("upload");
     expect(up.changeStatus).toBe("complete");
@@ -84,7 +85,7 @@ describe("CertificateUpload through the engine path", () => {
     expect(production.certificates.map((c) => c.keyAlgorithm).sort()).toEqual(["ECDSA", "RSA"]);
 
     const uploadsBefore = uploadCount(stack);
-    const again = await stack.driver.up("CertificateUpload", "upload", inputs);
+    const again = await stack.driver.up("CertificateUpload", "upload", toPropertyMap(inputs));
     expect(again.op).toBe("same");
     expect(uploadCount(stack)).toBe(uploadsBefore);
   });
@@ -100,7 +101,7 @@ describe("CertificateUpload through the engine path", () => {
   it("picks up a CPS renewal: preview shows it, the new CSR is issued and uploaded into the renewal change", async () => {
     const oldFingerprints = stack.driver.outputs("tp").csrFingerprints as Csrs;
     await stack.admin("POST", "/clock/advance", { days: 95 });
-    const uploadInputs = () => ({ enrollmentId, certificates: stack.driver.states.get("upload")!.inputs.certificates, timeout: "1m" });
+    const uploadInputs = () => toPropertyMap({ enrollmentId, certificates: stack.driver.states.get("upload")!.inputs.certificates, timeout: "1m" });
     // Wait (with a deadline) until the emulator has opened the renewal and preview notices it.
     const deadline = Date.now() + 20_000;
     let preview = await stack.driver.preview("CertificateUpload", "upload", uploadInputs());
@@ -116,7 +117,7 @@ describe("CertificateUpload through the engine path", () => {
     expect((out.csrFingerprints as Csrs).rsa).not.toBe(oldFingerprints.rsa);
     expect((out.csrFingerprints as Csrs).ecdsa).not.toBe(oldFingerprints.ecdsa);
 
-    const result = await stack.driver.up("CertificateUpload", "upload", { enrollmentId, certificates: await certificatesFor(out.csrs as Csrs), csrFingerprints: out.csrFingerprints, timeout: "1m" });
+    const result = await stack.driver.up("CertificateUpload", "upload", toPropertyMap({ enrollmentId, certificates: await certificatesFor(out.csrs as Csrs), csrFingerprints: out.csrFingerprints, timeout: "1m" }));
     if (result.op === "failed") throw new Error(result.message);
     const up = stack.driver.outputs("upload");
     expect((up.production as { matchesInputs: boolean }).matchesInputs).toBe(true);
