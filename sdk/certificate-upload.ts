@@ -4,11 +4,11 @@ import type { Duration, WarningPolicy } from "./types";
 
 /** One certificate per key algorithm. */
 export interface ThirdPartyCertificate {
-  keyAlgorithm: "RSA" | "ECDSA";
-  /** The leaf certificate only (PEM). */
-  certificatePem: string;
-  /** Intermediates, the leaf's issuer first (PEM, concatenated). Optional. */
-  trustChainPem?: string;
+  keyAlgorithm: pulumi.Input<"RSA" | "ECDSA">;
+  /** The leaf certificate only (PEM), e.g. AcmeCertificate.certificatePem. */
+  certificatePem: pulumi.Input<string>;
+  /** Intermediates, the leaf's issuer first (PEM, concatenated), e.g. AcmeCertificate.trustChainPem. Optional. */
+  trustChainPem?: pulumi.Input<string>;
 }
 
 /** A certificate as reported on a network or as uploaded. */
