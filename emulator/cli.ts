@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { startEmulator, type EmulatorOptions, type StepDurations } from "./index";
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -12,6 +13,17 @@ const USAGE = `Usage: npm run emulator -- [options]
   --auth-window-ms N    accepted EdgeGrid timestamp skew, default 300000
   --create-throttle     one enrollment creation per contract per 5 minutes (409 inside the window)
   --dv-status-spelling  coodinate-domain-validation (default) | coordinate-domain-validation
+  --dns-port N          port of the emulator's DNS server (UDP+TCP), default 0 (ephemeral)
+  --dns-server H:P      validate against this DNS server instead of the emulator's own
+  --http-port N         port standing for :80 in http-01 checks (default 80)
+  --validation-timeout-ms N  budget of each DNS query / HTTP fetch of a validation, default 5000
+  --ca builtin|acme     CA backend for DV (default builtin; OV/EV always builtin)
+  --acme-directory URL  ACME directory (with --ca acme), e.g. https://127.0.0.1:14000/dir
+  --acme-ca-cert FILE   PEM of the CA of the ACME server's HTTPS certificate
+  --acme-management URL pebble's management API (roots read from /roots/0)
+  --eab-kid K --eab-hmac H   external account binding for the ACME CA
+  --trusted-roots FILE  roots third-party trust chains must end in (default: not judged)
+  --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 30,90
 `;
 
 function parseArgs(argv: string[]): EmulatorOptions {
@@ -29,6 +41,8 @@ function parseArgs(argv: string[]): EmulatorOptions {
       if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);
       return n;
     };
+    const eab = (): { kid: string; hmacKey: string } => (options.acme ??= { directoryUrl: "", caCertPem: "" }).eab ??= { kid: "", hmacKey: "" };
+    const acme = (): NonNullable<EmulatorOptions["acme"]> => (options.acme ??= { directoryUrl: "", caCertPem: "" });
     switch (flag) {
       case "--port": options.port = num(); break;
       case "--admin-port": options.adminPort = num(); break;
@@ -43,6 +57,33 @@ function parseArgs(argv: string[]): EmulatorOptions {
         const v = value();
         if (v !== "coodinate-domain-validation" && v !== "coordinate-domain-validation") throw new Error(`unknown spelling ${v}`);
         options.dvStatusSpelling = v;
+        break;
+      }
+      case "--dns-port": options.dnsPort = num(); break;
+      case "--dns-server": {
+        const v = value();
+        if (!/^[^:\s]+:\d+$/.test(v)) throw new Error("--dns-server needs HOST:PORT");
+        options.dnsServer = v;
+        break;
+      }
+      case "--http-port": options.httpPort = num(); break;
+      case "--validation-timeout-ms": options.validationTimeoutMs = num(); break;
+      case "--ca": {
+        const v = value();
+        if (v !== "builtin" && v !== "acme") throw new Error(`--ca must be builtin or acme, not ${v}`);
+        options.ca = v;
+        break;
+      }
+      case "--acme-directory": acme().directoryUrl = value(); break;
+      case "--acme-ca-cert": acme().caCertPem = fs.readFileSync(value(), "utf8"); break;
+      case "--acme-management": acme().managementUrl = value(); break;
+      case "--eab-kid": eab().kid = value(); break;
+      case "--eab-hmac": eab().hmacKey = value(); break;
+      case "--trusted-roots": options.thirdPartyTrustedRootsPem = fs.readFileSync(value(), "utf8"); break;
+      case "--renewal-lead-days": {
+        const [dv, other] = value().split(",").map(Number);
+        if (!Number.isFinite(dv) || !Number.isFinite(other)) throw new Error("--renewal-lead-days needs DV,OTHER (days)");
+        options.renewalLeadDays = { dv: dv as number, other: other as number };
         break;
       }
       case "--step": {
@@ -62,6 +103,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
     }
   }
   if (Object.keys(steps).length > 0) options.stepDurations = steps;
+  if (options.acme && options.ca !== "acme") throw new Error("--acme-* and --eab-* options need --ca acme");
+  if (options.ca === "acme" && (!options.acme?.directoryUrl || !options.acme.caCertPem)) throw new Error("--ca acme needs --acme-directory URL and --acme-ca-cert FILE");
+  if (options.acme?.eab && (!options.acme.eab.kid || !options.acme.eab.hmacKey)) throw new Error("--eab-kid and --eab-hmac go together");
   return options;
 }
 

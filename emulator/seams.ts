@@ -94,8 +94,11 @@ export interface CertificateAuthority {
   readonly kind: "builtin" | "acme";
   /** Open a DV order: returns the real challenge values for each domain. */
   createDvOrder(domains: string[]): Promise<DvOrder>;
-  /** OV/EV: issue directly for a CSR (validation happens out of band). */
-  issue(csrPem: string): Promise<IssuedCertificate>;
+  /**
+   * OV/EV: issue directly for a CSR (validation happens out of band). `validity: "dv"` is used when an
+   * operator forced a DV verdict through the admin API: the certificate then gets the DV lifetime.
+   */
+  issue(csrPem: string, options?: { validity?: "dv" | "ov" }): Promise<IssuedCertificate>;
   /** PEM root certificates that issued certificates chain to (for `edgeRoots`). */
   rootsPem(): string;
   close(): Promise<void>;

@@ -10,6 +10,9 @@ import { enrollmentRequestSchema, enrollmentSupersetSchema } from "../cps/reques
 import type { AdminValidationBook } from "../cps/stand-ins";
 import type { Store } from "../cps/store";
 import { enrollmentView } from "../cps/views";
+import type { InMemoryZoneStore } from "../dns/zone-store";
+import { normalizeName } from "../dns/names";
+import { normalizeRdata } from "../dns/rdata";
 import type { EdgeNetwork } from "../seams";
 import type { RequestStats } from "../http/api-server";
 
@@ -25,6 +28,8 @@ export interface AdminOptions {
   book: AdminValidationBook;
   stats: RequestStats;
   edges: EdgeNetwork[];
+  /** Zones served by the emulator's DNS server (the same ones the Edge DNS API manages). */
+  zones: InMemoryZoneStore;
 }
 
 type Json = unknown;
@@ -42,6 +47,8 @@ const failBody = z.strictObject({ validationStatus: z.string().optional(), error
 const advanceBody = z.strictObject({ ms: z.number().nonnegative().optional(), seconds: z.number().nonnegative().optional(), days: z.number().nonnegative().optional() });
 const clockBody = z.strictObject({ timeScale: z.number().positive() });
 const durationsBody = z.record(z.string(), z.number().nonnegative());
+const zoneBody = z.strictObject({ zone: z.string().min(1) });
+const recordBody = z.strictObject({ name: z.string().min(1), type: z.string().min(1), ttl: z.number().int().nonnegative().default(300), rdata: z.array(z.string().min(1)).min(1) });
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -127,6 +134,47 @@ export class AdminServer {
     }
   }
 
+  /** `/dns/zones[/{zone}[/records]]`, `/dns/records[/{name}/{type}]`: the zones of the emulator's DNS server. */
+  private async dns(method: string, parts: string[], req: http.IncomingMessage): Promise<{ status: number; body: Json }> {
+    const zones = this.o.zones;
+    const [kind, first, second, third] = parts;
+    if (kind === "zones" && first === undefined) {
+      if (method === "GET") return { status: 200, body: zones.listZones() };
+      if (method === "POST") {
+        const zone = normalizeName(zoneBody.parse(await this.readJson(req)).zone);
+        const existed = zones.hasZone(zone);
+        zones.createZone(zone);
+        return { status: existed ? 200 : 201, body: { zone, records: zones.list(zone) } };
+      }
+    }
+    if (kind === "zones" && first !== undefined && second === undefined) {
+      if (!zones.hasZone(first)) throw new HttpError(404, `no zone ${first}`);
+      if (method === "GET") return { status: 200, body: { zone: normalizeName(first), records: zones.list(first) } };
+      if (method === "DELETE") return { status: 200, body: { deleted: zones.deleteZone(first) } };
+    }
+    if (kind === "records" && first === undefined && (method === "PUT" || method === "POST")) {
+      const body = recordBody.parse(await this.readJson(req));
+      const type = body.type.toUpperCase();
+      if (!zones.zoneFor(body.name)) throw new HttpError(404, `no zone contains ${body.name}; create it with POST /dns/zones`);
+      try {
+        body.rdata.forEach((value) => normalizeRdata(type, value));
+      } catch (err) {
+        throw new HttpError(400, err instanceof Error ? err.message : String(err));
+      }
+      zones.upsert({ name: body.name, type, ttl: body.ttl, rdata: body.rdata });
+      return { status: 200, body: zones.get(body.name, type) };
+    }
+    if (kind === "records" && first !== undefined && second !== undefined && third === undefined) {
+      if (method === "GET") {
+        const record = zones.get(first, second);
+        if (!record) throw new HttpError(404, `no ${second} record at ${first}`);
+        return { status: 200, body: record };
+      }
+      if (method === "DELETE") return { status: 200, body: { deleted: zones.delete(first, second) } };
+    }
+    throw new HttpError(404, `no admin route ${method} /dns/${parts.join("/")}`);
+  }
+
   private enrollment(id: string): EnrollmentRecord {
     const e = this.o.store.enrollment(Number(id));
     if (!e) throw new HttpError(404, `no enrollment ${id}`);
@@ -140,6 +188,7 @@ export class AdminServer {
     const parts = url.pathname.split("/").filter(Boolean);
     const route = `${method} /${parts.map((p, i) => (i === 1 && ["enrollments", "changes", "domains"].includes(parts[0]) ? ":" : p)).join("/")}`;
     const ok = (body: Json, status = 200): { status: number; body: Json } => ({ status, body });
+    if (parts[0] === "dns") return this.dns(method, parts.slice(1).map(decodeURIComponent), req);
     switch (route) {
       case "GET /health":
         return ok({ ok: true });
@@ -176,12 +225,20 @@ export class AdminServer {
       case "GET /changes/:": {
         const c = store.change(Number(parts[1]));
         if (!c) throw new HttpError(404, `no change ${parts[1]}`);
-        return ok(publicChange(c));
+        return ok({ ...(publicChange(c) as object), stuck: engine.isStuck(c.id) });
+      }
+      case "POST /changes/:/stick":
+      case "POST /changes/:/release": {
+        const c = store.change(Number(parts[1]));
+        if (!c) throw new HttpError(404, `no change ${parts[1]}`);
+        if (parts[2] === "stick") engine.stick(c.id);
+        else engine.release(c.id);
+        return ok({ changeId: c.id, stuck: engine.isStuck(c.id), status: c.status });
       }
       case "POST /domains/:/validate": {
         const body = validateBody.parse(await this.readJson(req));
         book.set(parts[1], { ok: true, challengeType: body.challengeType ?? "dns-01" });
-        await engine.tick();
+        await engine.recheckDomain(parts[1]);
         return ok({ domain: parts[1], verdict: "valid" });
       }
       case "POST /domains/:/fail": {

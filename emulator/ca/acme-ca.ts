@@ -184,9 +184,9 @@ export async function createAcmeCa(options: AcmeCaOptions): Promise<CertificateA
   return {
     kind: "acme",
     createDvOrder,
-    async issue(csrPem) {
+    async issue(csrPem, issueOptions) {
       if (!options.ovEvIssuer) throw new Error("the acme CA backend cannot issue OV/EV certificates (no out-of-band validation through ACME); configure ovEvIssuer");
-      return options.ovEvIssuer.issue(csrPem);
+      return options.ovEvIssuer.issue(csrPem, issueOptions);
     },
     rootsPem: () => rootsPem,
     // The OV/EV issuer belongs to the caller, who closes it.

@@ -97,7 +97,7 @@ export async function createBuiltinCa(options: BuiltinCaOptions): Promise<Builti
     intermediatePem: hierarchy.intermediatePem,
     accountThumbprint,
     createDvOrder,
-    issue: (csrPem) => issueFor(csrPem, ovValidityMs),
+    issue: (csrPem, issueOptions) => issueFor(csrPem, issueOptions?.validity === "dv" ? dvValidityMs : ovValidityMs),
     rootsPem: () => hierarchy.rootPem,
     close: async () => undefined,
   };

@@ -412,8 +412,7 @@ export function createCpsRoutes(o: CpsApiOptions): Route[] {
         }
         switch (ctx.params.inputType) {
           case "lets-encrypt-challenges-completed":
-            change.nextDvCheckAt = o.now().toISOString();
-            await engine.tick();
+            await engine.checkNow(change);
             break;
           case "pre-verification-warnings-ack":
             engine.acknowledgePreVerification(change);

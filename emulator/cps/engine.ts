@@ -13,6 +13,8 @@ import type {
 } from "./model";
 import { certificateNames, servedNames } from "./normalize";
 import type { Store } from "./store";
+import { compareCertificateWithCsr } from "../pki/compare";
+import { hashFromSignatureAlgorithm } from "../pki/crypto";
 import { checkThirdPartyCertificate, type UploadedCertificate } from "./third-party-check";
 import type { AdminValidationBook } from "./stand-ins";
 import type { WarningId } from "./warnings";
@@ -53,6 +55,11 @@ export interface EngineOptions {
   dvStatus: string;
   /** Days before expiry at which an automatic renewal starts. */
   renewalLeadDays?: { dv: number; other: number };
+  /**
+   * Roots a third-party trust chain must end in (PEM bundle). Without it the chain's termination is
+   * not judged (the other checks of an upload still run).
+   */
+  thirdPartyTrustedRootsPem?: string;
   log?: (message: string) => void;
 }
 
@@ -79,6 +86,11 @@ const DAY = 86_400_000;
 export class CpsEngine {
   private readonly orders = new Map<number, DvOrder>();
   private readonly busy = new Set<number>();
+  private readonly running = new Map<number, Promise<void>>();
+  /** Changes an operator froze through the admin API (fault injection): they do not advance until released. */
+  private readonly stuck = new Set<number>();
+  /** Changes whose DV order the CA invalidated or whose tokens expired: the next check opens a fresh order. */
+  private readonly staleOrders = new Set<number>();
   private timer?: NodeJS.Timeout;
   private lastRenewalScan = 0;
 
@@ -102,6 +114,65 @@ export class CpsEngine {
   async idle(deadlineMs = 10_000): Promise<void> {
     const end = Date.now() + deadlineMs;
     while (this.busy.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Freeze a change where it is (fault injection). */
+  stick(changeId: number): void {
+    this.stuck.add(changeId);
+  }
+
+  /** Let a frozen change move again; due steps run at once. */
+  release(changeId: number): void {
+    this.stuck.delete(changeId);
+    void this.tick();
+  }
+
+  isStuck(changeId: number): boolean {
+    return this.stuck.has(changeId);
+  }
+
+  /** Emulator time jumped: look at renewals and deletes at once rather than on the next scan. */
+  clockAdvanced(): void {
+    this.lastRenewalScan = 0;
+    void this.tick();
+  }
+
+  /**
+   * After a restart the TLS listeners are empty: put back what the state says is deployed, with the
+   * private keys of the changes that issued the certificates.
+   */
+  restoreDeployments(): void {
+    for (const enrollment of this.o.store.allEnrollments()) {
+      for (const network of ["staging", "production"] as const) {
+        const record = enrollment[network];
+        if (!record) continue;
+        const edge = network === "staging" ? this.o.staging : this.o.production;
+        try {
+          edge.deploy(
+            enrollment.id,
+            record.dnsNames,
+            record.certificates.map((c) => ({
+              keyAlgorithm: c.keyAlgorithm,
+              certificatePem: c.certificatePem,
+              trustChainPem: c.trustChainPem,
+              privateKeyPem: this.keyOfCertificate(c.serialHex, c.keyAlgorithm, enrollment),
+            })),
+          );
+        } catch (err) {
+          this.o.log?.(`enrollment ${enrollment.id}: could not restore the ${network} deployment: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
+  }
+
+  private keyOfCertificate(serialHex: string, algorithm: KeyAlgorithmName, enrollment: EnrollmentRecord): string {
+    for (const id of [...enrollment.changeIds].reverse()) {
+      const change = this.o.store.change(id);
+      if (!change?.certificates.some((c) => c.serialHex === serialHex)) continue;
+      const key = change.keys.find((k) => k.keyAlgorithm === algorithm)?.privateKeyPem;
+      if (key) return key;
+    }
+    return "";
   }
 
   private now(): Date {
@@ -173,6 +244,7 @@ export class CpsEngine {
     change.outcome = "cancelled";
     this.setStatus(change, "cancelled", "cancelled");
     this.orders.delete(change.id);
+    this.staleOrders.delete(change.id);
     const enrollment = this.o.store.enrollment(change.enrollmentId);
     if (enrollment && enrollment.pendingChangeId === change.id) {
       enrollment.pendingChangeId = null;
@@ -227,29 +299,59 @@ export class CpsEngine {
     const now = this.now().getTime();
     const work: Promise<void>[] = [];
     for (const id of this.o.store.activeChanges) {
-      if (this.busy.has(id)) continue;
+      if (this.busy.has(id) || this.stuck.has(id)) continue;
       const change = this.o.store.change(id);
       if (!change) continue;
-      if (this.isDue(change, now)) {
-        this.busy.add(id);
-        work.push(
-          this.advance(change)
-            .catch((err: unknown) => {
-              this.fail(change, "emulator-internal-error", err instanceof Error ? err.message : String(err));
-              this.o.log?.(`change ${id}: ${String(err)}`);
-            })
-            .finally(() => {
-              this.busy.delete(id);
-              this.o.store.changed();
-            }),
-        );
-      }
+      if (this.isDue(change, now)) work.push(this.runStep(change));
     }
     if (Date.now() - this.lastRenewalScan > 250) {
       this.lastRenewalScan = Date.now();
       this.housekeeping(now);
     }
     await Promise.all(work);
+  }
+
+  /** Runs the change's current step; one step per change at a time. */
+  private runStep(change: ChangeRecord): Promise<void> {
+    const id = change.id;
+    this.busy.add(id);
+    const work = this.advance(change)
+      .catch((err: unknown) => {
+        this.fail(change, "emulator-internal-error", err instanceof Error ? err.message : String(err));
+        this.o.log?.(`change ${id}: ${String(err)}`);
+      })
+      .finally(() => {
+        this.busy.delete(id);
+        this.running.delete(id);
+        this.o.store.changed();
+      });
+    this.running.set(id, work);
+    return work;
+  }
+
+  /**
+   * `lets-encrypt-challenges-completed` (or an operator's verdict): check the domains now, after any
+   * check already in flight, so the answer reflects what is published at this moment.
+   */
+  async checkNow(change: ChangeRecord): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const inflight = this.running.get(change.id);
+      if (inflight) {
+        await inflight;
+        continue;
+      }
+      if (!this.isDvCoordination(change) || this.stuck.has(change.id) || change.outcome !== "incomplete") return;
+      change.nextDvCheckAt = this.iso();
+      await this.runStep(change);
+      return;
+    }
+  }
+
+  /** An operator decided a domain's verdict: every change coordinating that domain checks at once. */
+  async recheckDomain(domain: string): Promise<void> {
+    const wanted = domain.toLowerCase();
+    const changes = [...this.o.store.activeChanges].map((id) => this.o.store.change(id)).filter((c): c is ChangeRecord => !!c && c.dv.some((d) => d.domain.toLowerCase() === wanted));
+    await Promise.all(changes.map((c) => this.checkNow(c)));
   }
 
   private isDue(change: ChangeRecord, now: number): boolean {
@@ -328,7 +430,7 @@ export class CpsEngine {
         return;
       }
       case "verify-third-party-cert": {
-        const warnings = [...change.postVerificationWarnings, ...this.sanRemovedWarnings(enrollment, change)] as WarningId[];
+        const warnings = [...(await this.thirdPartyWarnings(change)), ...this.sanRemovedWarnings(enrollment, change)];
         change.postVerificationWarnings = [...new Set(warnings)];
         if (change.postVerificationWarnings.length > 0) this.setStatus(change, "wait-review-third-party-cert", "awaiting-input");
         else this.setStatus(change, "deploy-cert-to-staging", "running", d["deploy-cert-to-staging"]);
@@ -336,7 +438,7 @@ export class CpsEngine {
       }
       case "deploy-cert-to-staging":
       case "deploy-changes-to-staging": {
-        this.deploy(enrollment, change, "staging");
+        if (!this.deploy(enrollment, change, "staging")) return;
         if (change.target.changeManagement) {
           change.validationResultHash = this.validationHash(change);
           change.changeManagementDeadline = enrollment.production ? this.iso(this.now().getTime() + 7 * DAY) : null;
@@ -358,7 +460,7 @@ export class CpsEngine {
           this.fail(change, "deployment-window-expired", "The deployment window (notAfter) passed before the change could deploy to production.");
           return;
         }
-        this.deploy(enrollment, change, "production");
+        if (!this.deploy(enrollment, change, "production")) return;
         this.complete(enrollment, change);
         return;
       }
@@ -417,6 +519,13 @@ export class CpsEngine {
 
   private async orderFor(change: ChangeRecord): Promise<DvOrder> {
     let order = this.orders.get(change.id);
+    if (order && this.staleOrders.has(change.id)) {
+      // The CA invalidated the order (ACME validation is one-shot) or its tokens expired: CPS asks
+      // for a new order and shows new challenge values; nothing is checked in this same pass.
+      this.staleOrders.delete(change.id);
+      await this.openDvOrder(change);
+      return this.orders.get(change.id) as DvOrder;
+    }
     if (!order) {
       // after a restart the order object is gone: open a fresh one (new challenge values)
       order = await this.o.ca.createDvOrder(change.dv.map((d) => d.domain));
@@ -428,6 +537,7 @@ export class CpsEngine {
 
   private async openDvOrder(change: ChangeRecord): Promise<void> {
     const order = await this.o.ca.createDvOrder(certificateNames(change.target));
+    this.staleOrders.delete(change.id);
     this.orders.set(change.id, order);
     change.orderId = createHash("sha1").update(`${change.id}`).digest("hex").slice(0, 12);
     this.applyChallenges(change, order, true);
@@ -468,17 +578,28 @@ export class CpsEngine {
 
   /** Runs a DV check now: on CPS's own schedule, or when the user says the challenges are in place. */
   async checkDomains(change: ChangeRecord): Promise<void> {
-    if (!this.isDvCoordination(change)) return;
+    if (!this.isDvCoordination(change) || this.stuck.has(change.id)) return;
     const enrollment = this.o.store.enrollment(change.enrollmentId);
+    const renewing = this.staleOrders.has(change.id);
     const order = await this.orderFor(change);
     const now = this.now();
+    if (renewing) {
+      change.nextDvCheckAt = this.iso(now.getTime() + this.o.durations["dv-recheck-interval"]);
+      change.lastUpdated = this.iso();
+      return;
+    }
     for (const domain of change.dv) {
       if (domain.validationStatus === "VALIDATED") continue;
-      if (Date.parse(domain.expires) < now.getTime()) {
-        Object.assign(domain, { status: "Invalid", validationStatus: "TOKEN_EXPIRED", error: "The validation token expired." });
+      const forced = this.o.book.get(domain.domain);
+      if (!forced && Date.parse(domain.expires) < now.getTime()) {
+        Object.assign(domain, { status: "Invalid", validationStatus: "TOKEN_EXPIRED", error: `The validation token expired at ${domain.expires}; new challenges are issued on the next check.` });
+        this.staleOrders.add(change.id);
         continue;
       }
-      const verdict: DomainCheckResult = this.o.book.get(domain.domain) ?? (await order.validate(domain.domain));
+      const checked: DomainCheckResult = forced ?? (await order.validate(domain.domain));
+      // an operator's verdict given while the network check ran wins
+      const verdict = this.o.book.get(domain.domain) ?? checked;
+      if (!verdict.ok && (verdict.validationStatus === "INVALIDATED" || verdict.validationStatus === "TOKEN_EXPIRED")) this.staleOrders.add(change.id);
       if (verdict.ok) {
         domain.status = "Valid";
         domain.validationStatus = "VALIDATED";
@@ -503,8 +624,16 @@ export class CpsEngine {
 
   private async obtainCertificates(change: ChangeRecord): Promise<void> {
     const certificates: CertificateRecord[] = [];
+    // A domain validated by an operator's verdict (admin API) never reached the CA's order, so the
+    // CA issues it directly, with the DV lifetime.
+    const forced = change.dv.some((d) => this.o.book.get(d.domain)?.ok === true);
     for (const key of change.keys) {
-      const issued = change.target.ra === "lets-encrypt" ? await (await this.orderFor(change)).finalize(key.csrPem) : await this.o.ca.issue(key.csrPem);
+      const issued =
+        change.target.ra !== "lets-encrypt"
+          ? await this.o.ca.issue(key.csrPem)
+          : forced
+            ? await this.o.ca.issue(key.csrPem, { validity: "dv" })
+            : await (await this.orderFor(change)).finalize(key.csrPem);
       certificates.push({
         keyAlgorithm: key.keyAlgorithm,
         certificatePem: issued.certificatePem,
@@ -525,7 +654,8 @@ export class CpsEngine {
       .digest("hex");
   }
 
-  private deploy(enrollment: EnrollmentRecord, change: ChangeRecord, network: "staging" | "production"): void {
+  /** Puts the change's certificates on a network; false (and the change in error) when the edge refuses them. */
+  private deploy(enrollment: EnrollmentRecord, change: ChangeRecord, network: "staging" | "production"): boolean {
     if (enrollment.assignedSlots.length === 0) enrollment.assignedSlots = [this.o.store.state.nextSlot++];
     const record: DeploymentRecord = {
       changeId: change.id,
@@ -539,20 +669,27 @@ export class CpsEngine {
     const privateKeys = new Map(change.keys.map((k) => [k.keyAlgorithm, k.privateKeyPem]));
     const previous = enrollment[network];
     const edge = network === "staging" ? this.o.staging : this.o.production;
-    edge.deploy(
-      enrollment.id,
-      record.dnsNames,
-      record.certificates.map((c) => ({
-        keyAlgorithm: c.keyAlgorithm,
-        certificatePem: c.certificatePem,
-        trustChainPem: c.trustChainPem,
-        // a deployment-only change keeps the keys of the change that issued the certificate
-        privateKeyPem: privateKeys.get(c.keyAlgorithm) ?? this.liveKey(enrollment, previous, c.keyAlgorithm),
-      })),
-    );
+    try {
+      edge.deploy(
+        enrollment.id,
+        record.dnsNames,
+        record.certificates.map((c) => ({
+          keyAlgorithm: c.keyAlgorithm,
+          certificatePem: c.certificatePem,
+          trustChainPem: c.trustChainPem,
+          // a deployment-only change keeps the keys of the change that issued the certificate
+          privateKeyPem: privateKeys.get(c.keyAlgorithm) ?? this.liveKey(enrollment, previous, c.keyAlgorithm),
+        })),
+      );
+    } catch (err) {
+      // e.g. an acknowledged third-party certificate whose key is not the CSR's: the edge cannot serve it
+      this.fail(change, "deployment-failed", `The certificate could not be deployed to ${network}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
     enrollment[network] = record;
     if (network === "staging") enrollment.stagingSlots = [...enrollment.assignedSlots];
     else enrollment.productionSlots = [...enrollment.assignedSlots];
+    return true;
   }
 
   private liveKey(enrollment: EnrollmentRecord, previous: DeploymentRecord | null, algorithm: KeyAlgorithmName): string {
@@ -595,13 +732,12 @@ export class CpsEngine {
   /** A third-party upload: checked against the CSR; warnings surface after `verify-third-party-cert`. */
   uploadThirdParty(change: ChangeRecord, uploads: UploadedCertificate[]): void {
     const names = change.target.thirdParty?.excludeSans ? [change.target.csr.cn] : certificateNames(change.target);
-    const warnings = new Set<WarningId>();
     const certificates: CertificateRecord[] = [];
     const now = this.now();
     for (const upload of uploads) {
       const key = change.keys.find((k) => k.keyAlgorithm === upload.keyAlgorithm) ?? change.keys[0];
+      // parsed here for the dates; the warnings come from the full comparison in verify-third-party-cert
       const result = checkThirdPartyCertificate(upload, key?.csrPem ?? "", names, now);
-      result.warnings.forEach((w) => warnings.add(w));
       certificates.push({
         keyAlgorithm: upload.keyAlgorithm,
         certificatePem: upload.certificatePem,
@@ -613,7 +749,23 @@ export class CpsEngine {
       });
     }
     change.certificates = certificates;
-    change.postVerificationWarnings = [...warnings];
+    change.postVerificationWarnings = [];
     this.setStatus(change, "verify-third-party-cert", "running", this.o.durations["verify-third-party-cert"]);
+  }
+
+  /** Every uploaded certificate compared with the CSR CPS made for its key algorithm (never silent acceptance). */
+  private async thirdPartyWarnings(change: ChangeRecord): Promise<WarningId[]> {
+    const found = new Set<WarningId>();
+    for (const certificate of change.certificates) {
+      const key = change.keys.find((k) => k.keyAlgorithm === certificate.keyAlgorithm);
+      if (!key) continue;
+      const warnings = await compareCertificateWithCsr(certificate.certificatePem, certificate.trustChainPem, key.csrPem, {
+        now: this.now(),
+        trustedRootsPem: this.o.thirdPartyTrustedRootsPem,
+        expectedSignatureHash: hashFromSignatureAlgorithm(change.target.signatureAlgorithm),
+      });
+      for (const w of warnings) found.add(w.code);
+    }
+    return [...found];
   }
 }

@@ -1,9 +1,13 @@
+import { WARNING_TEMPLATES } from "../pki/warning-catalogue";
+
 /**
  * Warning texts, worded exactly like the templates the Terraform provider matches
  * (terraform-provider-akamai pkg/providers/cps/cps_warnings.gen.go, see anchors.md), so that
  * tools which auto-approve by warning ID recognise what the emulator says.
  */
 export const WARNING_TEXT = {
+  // every check of an uploaded certificate against its CSR (emulator/pki/compare.ts)
+  ...WARNING_TEMPLATES,
   SNI_DNS_OVERLAP: "A DNS Name is overlapping a DNS name of one or more enrollments.",
   OVERLAPPING_TRAFFIC_CLASS:
     "Some of the domains being provisioned exist on another certificate. Akamai recommends against overlapping names on Enhanced TLS and Standard TLS certificates except during digital property migrations. Enhanced TLS traffic could be misdirected in the event of DNS misconfiguration and treated as Standard TLS until the overlap is eliminated.",

@@ -19,6 +19,15 @@ export interface ApiServerOptions {
   stats: RequestStats;
   /** Extra handling in front of the CPS routes (e.g. fault injection in part 2); return true when handled. */
   before?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Other Akamai APIs on the same EdgeGrid-verified host (Edge DNS under `/config-dns/`), by path prefix. */
+  mounts?: MountedApi[];
+}
+
+/** A whole API behind the EdgeGrid check that routes by itself (JSON in, JSON or nothing out). */
+export interface MountedApi {
+  prefix: string;
+  operation: string;
+  handle(method: string, target: string, body: unknown): { status: number; contentType?: string; body?: unknown } | Promise<{ status: number; contentType?: string; body?: unknown }>;
 }
 
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -101,6 +110,25 @@ export class ApiServer {
       return;
     }
     const url = new URL(target, `https://${host || "localhost"}`);
+    const mount = this.o.mounts?.find((m) => url.pathname.startsWith(m.prefix));
+    if (mount) {
+      this.o.stats.byOperation[mount.operation] = (this.o.stats.byOperation[mount.operation] ?? 0) + 1;
+      let parsed: unknown = undefined;
+      if (body.length > 0) {
+        try {
+          parsed = JSON.parse(body.toString("utf8"));
+        } catch {
+          sendProblem(res, cpsProblem(host, 400, "bad-request", "Bad Request", "The request body is not valid JSON."));
+          return;
+        }
+      }
+      const answer = await mount.handle(method, target, parsed);
+      if (answer.body === undefined) {
+        res.writeHead(answer.status, { "Content-Length": 0 });
+        res.end();
+      } else send(res, { status: answer.status, contentType: answer.contentType ?? "application/json", body: answer.body });
+      return;
+    }
     const found = match(this.routes, method, url.pathname);
     if (!found.route) {
       sendProblem(res, found.pathMatched ? cpsProblem(host, 405, "method-not-allowed", "Method Not Allowed") : notFound(host));
