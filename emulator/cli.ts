@@ -24,6 +24,15 @@ const USAGE = `Usage: npm run emulator -- [options]
   --eab-kid K --eab-hmac H   external account binding for the ACME CA
   --trusted-roots FILE  roots third-party trust chains must end in (default: not judged)
   --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 30,90
+fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
+  --fault-seed N              seed of the fault sequence, default 1
+  --fault-latency-ms N        added latency per request
+  --fault-jitter-ms N         plus a uniform 0..N ms
+  --fault-error-percent P     P % of requests answer a gateway forward-origin-error
+  --fault-error-status 500|503  its status, default 503
+  --fault-reset-percent P     P % of connections are reset
+  --fault-methods M,M         errors and resets only for these methods (e.g. GET)
+  --rate-limit [N/MS]         429 with Retry-After above N requests per MS per client token (default 20/2000)
 `;
 
 function parseArgs(argv: string[]): EmulatorOptions {
@@ -84,6 +93,29 @@ function parseArgs(argv: string[]): EmulatorOptions {
         const [dv, other] = value().split(",").map(Number);
         if (!Number.isFinite(dv) || !Number.isFinite(other)) throw new Error("--renewal-lead-days needs DV,OTHER (days)");
         options.renewalLeadDays = { dv: dv as number, other: other as number };
+        break;
+      }
+      case "--fault-seed": (options.faults ??= {}).seed = Math.floor(num()); break;
+      case "--fault-latency-ms": ((options.faults ??= {}).latency ??= {}).ms = num(); break;
+      case "--fault-jitter-ms": ((options.faults ??= {}).latency ??= {}).jitterMs = num(); break;
+      case "--fault-error-percent": ((options.faults ??= {}).errors ??= {}).percent = num(); break;
+      case "--fault-error-status": {
+        const v = num();
+        if (v !== 500 && v !== 503) throw new Error("--fault-error-status must be 500 or 503");
+        ((options.faults ??= {}).errors ??= {}).status = v;
+        break;
+      }
+      case "--fault-reset-percent": ((options.faults ??= {}).resets ??= {}).percent = num(); break;
+      case "--fault-methods": (options.faults ??= {}).methods = value().split(",").map((m) => m.trim().toUpperCase()).filter(Boolean); break;
+      case "--rate-limit": {
+        const limit = ((options.faults ??= {}).rateLimit ??= {});
+        limit.enabled = true;
+        const next = argv[i + 1];
+        if (next && /^\d+\/\d+$/.test(next)) {
+          const [requests, perMs] = value().split("/").map(Number);
+          limit.requests = requests;
+          limit.perMs = perMs;
+        }
         break;
       }
       case "--step": {

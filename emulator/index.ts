@@ -16,6 +16,7 @@ import { handleEdgeDnsRequest } from "./dns/edge-dns-api";
 import { startDnsServer, type DnsServer } from "./dns/server";
 import { createZoneStore, type InMemoryZoneStore } from "./dns/zone-store";
 import { startEdgeNetwork } from "./edge/edge-network";
+import { FaultInjector, type FaultPatch } from "./faults/fault-injector";
 import { ApiServer, type RequestStats } from "./http/api-server";
 import { loadState, StateWriter } from "./persistence";
 import { createKeyFactory } from "./pki/key-factory";
@@ -78,6 +79,8 @@ export interface EmulatorOptions {
    * nothing, no DNS server). Individual seams given above still win.
    */
   standIns?: boolean;
+  /** Fault injection (latency, 5xx, 429 rate limits, resets), also adjustable through the admin API. Default none. */
+  faults?: FaultPatch;
   /** Extra ready-line fields contributed by injected seams (dns, edgeRoots...). */
   extraInfo?: Partial<Pick<RunningEmulator, "dns" | "staging" | "production" | "edgeRoots">>;
   /** Diagnostics (never secrets). */
@@ -118,6 +121,8 @@ export interface RunningEmulator {
   zones?: InMemoryZoneStore;
   /** The CA backend in use. */
   ca: CertificateAuthority;
+  /** The fault injector in front of the API (same as the admin API's `/faults`). */
+  faults: FaultInjector;
   clock: ScaledClock;
   stop(): Promise<void>;
   stats(): RequestStats;
@@ -192,6 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // credentials are minted once the port is known (the host includes it); the verifier reads them lazily
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();
+    const faults = new FaultInjector(options.faults);
     const api = new ApiServer({
       routes,
       verifier: {
@@ -199,9 +205,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       tls: { certPem: identity.certPem, keyPem: identity.keyPem },
       stats,
+      before: (req, res) => faults.before(req, res),
       mounts: [{ prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) }],
     });
-    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones });
+    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults });
     const apiPort = await api.listen(options.port ?? 0);
     cleanups.push(() => api.close());
     const adminPort = await admin.listen(options.adminPort ?? 0);
@@ -240,6 +247,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       zones,
       ca,
+      faults,
       clock,
       stats: () => stats,
       async stop() {

@@ -14,6 +14,7 @@ import type { InMemoryZoneStore } from "../dns/zone-store";
 import { normalizeName } from "../dns/names";
 import { normalizeRdata } from "../dns/rdata";
 import type { EdgeNetwork } from "../seams";
+import { faultPatchSchema, type FaultInjector } from "../faults/fault-injector";
 import type { RequestStats } from "../http/api-server";
 
 /**
@@ -30,6 +31,7 @@ export interface AdminOptions {
   edges: EdgeNetwork[];
   /** Zones served by the emulator's DNS server (the same ones the Edge DNS API manages). */
   zones: InMemoryZoneStore;
+  faults: FaultInjector;
 }
 
 type Json = unknown;
@@ -266,6 +268,12 @@ export class AdminServer {
           engine.durations[k as keyof StepDurations] = v;
         }
         return ok(engine.durations);
+      }
+      case "GET /faults":
+        return ok({ ...this.o.faults.current, injected: this.o.faults.counters });
+      case "PUT /faults": {
+        const config = this.o.faults.configure(faultPatchSchema.parse(await this.readJson(req)));
+        return ok({ ...config, injected: this.o.faults.counters });
       }
       case "GET /stats":
         return ok(stats);
