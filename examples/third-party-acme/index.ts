@@ -39,7 +39,8 @@ const enrollment = new cps.Enrollment("shop", {
   adminContact: contact,
   techContact: contact,
   organization: { name: "Example Inc.", country: "US" },
-  csr: { c: "US", o: "Example Inc." },
+  // No csr subject fields (c, st, l, o, ou): ACME CAs issue CN-only subjects, and CPS would raise a
+  // post-verification warning for every field the certificate drops.
 });
 
 const algorithms = ["rsa", "ecdsa"] as const;

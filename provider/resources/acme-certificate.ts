@@ -20,6 +20,7 @@ import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { configureFrom, txtLookup } from "./provider-config";
+import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 
 export const acmeCertificateInputsSchema = z
@@ -142,7 +143,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
   const inputs = parseInputs(acmeCertificateInputsSchema, news);
   const replaces = replaceable.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
   const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
-  const changed = replaces.length > 0 || others.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const changed = replaces.length > 0 || others.some((k) => !sameValue(olds[k], news[k]));
   return { changes: changed, replaces };
 }
 

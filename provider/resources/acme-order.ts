@@ -15,6 +15,7 @@ import { checkWith, parseInputs } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
 import { configureFrom } from "./provider-config";
+import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 
 export const csrPemInput = z
@@ -113,7 +114,7 @@ function replaceKeys(olds: Props, news: Props, inputs: AcmeOrderInputs): string[
   const out: string[] = [];
   if (String(olds.csrPem ?? "").trim() !== inputs.csrPem.trim()) out.push("csrPem");
   if (olds.directoryUrl !== inputs.directoryUrl) out.push("directoryUrl");
-  if (JSON.stringify(olds.eab ?? null) !== JSON.stringify(inputs.eab ?? null)) out.push("eab");
+  if (!sameValue(olds.eab, inputs.eab)) out.push("eab");
   // A generated key lives in state: not giving one again is not a change.
   const oldKey = olds.accountKeyGenerated === true ? undefined : olds.accountKeyPem;
   if (String(oldKey ?? "").trim() !== String(news.accountKeyPem ?? "").trim()) out.push("accountKeyPem");
@@ -155,7 +156,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
       replaces.push("orderUrl");
     }
   }
-  const changed = replaces.length > 0 || ["email", "caCertPem"].some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const changed = replaces.length > 0 || ["email", "caCertPem"].some((k) => !sameValue(olds[k], news[k]));
   return { changes: changed, replaces };
 }
 

@@ -27,6 +27,7 @@ import { csrOutputs } from "./csr-outputs";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
 import { configureFrom, getClient } from "./provider-config";
+import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 
 type Props = Record<string, unknown>;
@@ -288,7 +289,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
   const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
   const keys = Object.keys(certificateUploadInputsSchema.shape).filter((k) => k !== "certificates");
   // Whitespace in PEMs is not a change (Terraform diff-suppresses it too).
-  const inputChanged = certificatesKey(olds.certificates) !== certificatesKey(news.certificates) || keys.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const inputChanged = certificatesKey(olds.certificates) !== certificatesKey(news.certificates) || keys.some((k) => !sameValue(olds[k], news[k]));
   let waiting = false;
   if (replaces.length === 0) {
     try {
