@@ -54,6 +54,8 @@ export interface LeafOptions {
   publicKey?: x509.PublicKey | webcrypto.CryptoKey;
   notBefore?: Date;
   notAfter?: Date;
+  /** Subject DN; default `CN=<first name>`. */
+  subject?: string;
 }
 
 let serial = 100;
@@ -62,7 +64,7 @@ export async function issueLeaf(issuer: Issuer, o: LeafOptions): Promise<string>
   const publicKey = o.publicKey ?? (await ecKeys()).publicKey;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(4, "0"),
-    subject: `CN=${o.names[0]}`,
+    subject: o.subject ?? `CN=${o.names[0]}`,
     issuer: issuer.cert.subject,
     publicKey,
     signingKey: issuer.keys.privateKey,
@@ -74,13 +76,13 @@ export async function issueLeaf(issuer: Issuer, o: LeafOptions): Promise<string>
   return cert.toString("pem") + "\n";
 }
 
-/** Issue a leaf for a CSR: its key, its CN and SANs. */
+/** Issue a leaf for a CSR: its key, its subject and SANs (as a private CA would). */
 export async function issueFromCsr(issuer: Issuer, csrPem: string, o: Omit<LeafOptions, "names" | "publicKey"> = {}): Promise<string> {
   const csr = new x509.Pkcs10CertificateRequest(csrPem);
   const cn = /CN=([^,]+)/.exec(csr.subject)?.[1] ?? "unknown";
   const raw = csr.getExtension("2.5.29.17");
   const sans = raw ? new x509.SubjectAlternativeNameExtension(raw.rawData).names.items.map((n) => n.value) : [];
-  return issueLeaf(issuer, { ...o, names: [cn, ...sans.filter((s) => s !== cn)], publicKey: csr.publicKey });
+  return issueLeaf(issuer, { ...o, subject: csr.subject, names: [cn, ...sans.filter((s) => s !== cn)], publicKey: csr.publicKey });
 }
 
 /** A fresh RSA public key (for key-type mismatch cases). */
