@@ -70,6 +70,7 @@ describe("DV certificate through the engine path", () => {
   it("shows a change made outside Pulumi in preview, without refresh", async () => {
     const id = stack.driver.outputs("www").enrollmentId as number;
     await stack.admin("PATCH", `/enrollments/${id}`, { networkConfiguration: { mustHaveCiphers: "ak-akamai-default" } });
+    await stack.driver.newRun();
     const preview = await stack.driver.preview("Enrollment", "www", enrollmentInputs(ZONE));
     expect(preview.changes).toBe("some");
     expect(preview.replaces).toEqual([]);
@@ -79,17 +80,23 @@ describe("DV certificate through the engine path", () => {
     expect(up.op).toBe("update");
   });
 
-  it("never cancels a pending change silently", async () => {
-    const inputs = enrollmentInputs(ZONE, { sans: [ZONE, `api.${ZONE}`, `shop.${ZONE}`] });
-    const first = await stack.driver.up("Enrollment", "www", inputs);
-    if (first.op === "failed") throw new Error(first.message);
+  it("never cancels a pending change silently, and cancels it when told to", async () => {
+    // The drift repair above started a deployment change that now waits for change management.
+    const pendingId = stack.driver.outputs("www").pendingChangeId as number;
+    expect(pendingId).toBeGreaterThan(0);
+    const withShop = enrollmentInputs(ZONE, { sans: [ZONE, `api.${ZONE}`, `shop.${ZONE}`] });
+    const refused = await stack.driver.up("Enrollment", "www", withShop);
+    expect(refused.op).toBe("failed");
+    if (refused.op === "failed") expect(refused.message).toMatch(new RegExp(`pending change ${pendingId}.*cancelPendingChanges`, "s"));
+    const live = (await stack.admin("GET", `/enrollments/${stack.driver.outputs("www").enrollmentId}`)) as { csr: { sans: string[] } };
+    expect(JSON.stringify(live)).not.toContain(`shop.${ZONE}`);
+
+    const accepted = await stack.driver.up("Enrollment", "www", { ...withShop, cancelPendingChanges: true });
+    if (accepted.op === "failed") throw new Error(accepted.message);
     const cert = stack.driver.outputs("www");
     expect(cert.lastUpdateStartedNewCertificate).toBe(true);
+    expect(cert.pendingChangeId).not.toBe(pendingId);
     expect(Object.keys(cert.dnsChallenges as Challenges)).toContain(`shop.${ZONE}`);
-    // a second edit while the SAN change waits for validation
-    const second = await stack.driver.up("Enrollment", "www", enrollmentInputs(ZONE, { sans: [ZONE, `api.${ZONE}`, `shop.${ZONE}`, `blog.${ZONE}`] }));
-    expect(second.op).toBe("failed");
-    if (second.op === "failed") expect(second.message).toMatch(new RegExp(`pending change ${cert.pendingChangeId}.*cancelPendingChanges`, "s"));
   });
 
   it("re-runs validation for the new change and finishes the SAN change", async () => {
@@ -99,6 +106,20 @@ describe("DV certificate through the engine path", () => {
     const validation = await stack.driver.up("DvValidation", "www-validation", { enrollmentId: stack.driver.outputs("www").enrollmentId as number, timeout: "2m" });
     if (validation.op === "failed") throw new Error(validation.message);
     expect(validation.op).toBe("update");
+    expect(stack.driver.outputs("www-validation").validatedDomains).toContain(`shop.${ZONE}`);
+    // and the Deployment follows the new change to production
+    await stack.driver.newRun();
+    const [host, port] = stack.emulator.production!.split(":");
+    const deployed = await stack.driver.up("Deployment", "www-prod", {
+      enrollmentId: stack.driver.outputs("www").enrollmentId as number,
+      network: "production",
+      acknowledgeChangeManagement: true,
+      verify: { host: host!, port: Number(port), servername: `shop.${ZONE}`, caCertPem: edgeRootsPem(stack.emulator) },
+      timeout: "2m",
+    });
+    if (deployed.op === "failed") throw new Error(deployed.message);
+    expect(deployed.op).toBe("update");
+    expect((stack.driver.outputs("www-prod").production as { subjectAltNames: string[] }).subjectAltNames).toContain(`shop.${ZONE}`);
   });
 
   it("plans a re-create when the enrollment was deleted outside Pulumi", async () => {
@@ -106,6 +127,7 @@ describe("DV certificate through the engine path", () => {
     if (created.op === "failed") throw new Error(created.message);
     const id = stack.driver.outputs("gone").enrollmentId as number;
     await stack.admin("DELETE", `/enrollments/${id}`);
+    await stack.driver.newRun();
     const preview = await stack.driver.preview("Enrollment", "gone", enrollmentInputs(ZONE, { commonName: `gone.${ZONE}`, sans: [] }));
     expect(preview.replaces.length).toBeGreaterThan(0);
     expect(await stack.driver.refresh("gone")).toBe(false);

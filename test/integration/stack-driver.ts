@@ -54,17 +54,29 @@ export class StackDriver {
 
   /** `output`: every line the provider printed (progress, warnings), in order. */
   private constructor(
-    readonly host: DynamicProviderHost,
+    public host: DynamicProviderHost,
     readonly output: string[],
+    private readonly config: Record<string, string>,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static async start(config: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<StackDriver> {
     ensureSelfLink();
     const lines: string[] = [];
     const host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env, onOutput: (_s, line) => lines.push(line) });
-    const driver = new StackDriver(host, lines);
+    const driver = new StackDriver(host, lines, config, env);
     await host.configure(config);
     return driver;
+  }
+
+  /**
+   * Start a fresh dynamic-provider host, as each `pulumi preview`/`up` invocation does: nothing cached
+   * in the previous provider process (e.g. the shared enrollment list) survives.
+   */
+  async newRun(): Promise<void> {
+    await this.host.stop();
+    this.host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env: this.env, onOutput: (_s, line) => this.output.push(line) });
+    await this.host.configure(this.config);
   }
 
   async providerText(kind: ResourceKind): Promise<string> {
