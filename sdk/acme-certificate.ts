@@ -26,19 +26,19 @@ export interface AcmeOrderArgs {
  * provider), then pass them to an {@link AcmeCertificate}.
  */
 export class AcmeOrder extends pulumi.dynamic.Resource {
-  public readonly csrPem!: pulumi.Output<string>;
-  public readonly directoryUrl!: pulumi.Output<string>;
-  public readonly caCertPem!: pulumi.Output<string | undefined>;
+  declare public readonly csrPem: pulumi.Output<string>;
+  declare public readonly directoryUrl: pulumi.Output<string>;
+  declare public readonly caCertPem: pulumi.Output<string | undefined>;
   /** The account key (secret). */
-  public readonly accountKeyPem!: pulumi.Output<string>;
-  public readonly accountUrl!: pulumi.Output<string>;
-  public readonly orderUrl!: pulumi.Output<string>;
-  public readonly orderStatus!: pulumi.Output<string>;
-  public readonly expires!: pulumi.Output<string | null>;
+  declare public readonly accountKeyPem: pulumi.Output<string>;
+  declare public readonly accountUrl: pulumi.Output<string>;
+  declare public readonly orderUrl: pulumi.Output<string>;
+  declare public readonly orderStatus: pulumi.Output<string>;
+  declare public readonly expires: pulumi.Output<string | null>;
   /** Names from the CSR, CN first. */
-  public readonly domains!: pulumi.Output<string[]>;
+  declare public readonly domains: pulumi.Output<string[]>;
   /** TXT record per domain (`*.example.com` and `example.com` share one record name: publish both values). */
-  public readonly dnsChallenges!: pulumi.Output<Record<string, DnsChallenge>>;
+  declare public readonly dnsChallenges: pulumi.Output<Record<string, DnsChallenge>>;
 
   constructor(name: string, args: AcmeOrderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -47,7 +47,7 @@ export class AcmeOrder extends pulumi.dynamic.Resource {
       {
         challengeType: "dns-01",
         ...args,
-        __name: name,
+        __cpsName: name,
         accountKeyPem: args.accountKeyPem,
         accountKeyGenerated: undefined,
         accountUrl: undefined,
@@ -83,18 +83,18 @@ export interface AcmeCertificateArgs {
 /** Validates an {@link AcmeOrder} through the published records, finalizes it with the CSR and outputs the certificate and chain. */
 export class AcmeCertificate extends pulumi.dynamic.Resource {
   /** The leaf certificate (PEM). */
-  public readonly certificatePem!: pulumi.Output<string>;
+  declare public readonly certificatePem: pulumi.Output<string>;
   /** The intermediates (PEM), the leaf's issuer first. */
-  public readonly trustChainPem!: pulumi.Output<string>;
+  declare public readonly trustChainPem: pulumi.Output<string>;
   /** Leaf and intermediates. */
-  public readonly fullChainPem!: pulumi.Output<string>;
-  public readonly keyAlgorithm!: pulumi.Output<"RSA" | "ECDSA">;
-  public readonly serialNumber!: pulumi.Output<string>;
-  public readonly notBefore!: pulumi.Output<string>;
-  public readonly notAfter!: pulumi.Output<string>;
-  public readonly subjectAltNames!: pulumi.Output<string[]>;
-  public readonly issuer!: pulumi.Output<string>;
-  public readonly publicKeyFingerprint!: pulumi.Output<string>;
+  declare public readonly fullChainPem: pulumi.Output<string>;
+  declare public readonly keyAlgorithm: pulumi.Output<"RSA" | "ECDSA">;
+  declare public readonly serialNumber: pulumi.Output<string>;
+  declare public readonly notBefore: pulumi.Output<string>;
+  declare public readonly notAfter: pulumi.Output<string>;
+  declare public readonly subjectAltNames: pulumi.Output<string[]>;
+  declare public readonly issuer: pulumi.Output<string>;
+  declare public readonly publicKeyFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: AcmeCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const { order, dnsRecords, ...settings } = args;
@@ -110,7 +110,7 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
         csrPem: order.csrPem,
         caCertPem: order.caCertPem,
         publishedRecords: (dnsRecords ?? []).map((r) => r.id),
-        __name: name,
+        __cpsName: name,
         certificatePem: undefined,
         trustChainPem: undefined,
         fullChainPem: undefined,

@@ -62,17 +62,17 @@ export interface CertificateUploadArgs {
  * ```
  */
 export class CertificateUpload extends pulumi.dynamic.Resource {
-  public readonly enrollmentId!: pulumi.Output<number>;
+  declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change the certificates went into (null when they were already live and nothing was pending). */
-  public readonly changeId!: pulumi.Output<number | null>;
+  declare public readonly changeId: pulumi.Output<number | null>;
   /** That change's last seen status. */
-  public readonly changeStatus!: pulumi.Output<string | null>;
+  declare public readonly changeStatus: pulumi.Output<string | null>;
   /** The uploaded certificates. */
-  public readonly uploaded!: pulumi.Output<CertificateSummary[]>;
+  declare public readonly uploaded: pulumi.Output<CertificateSummary[]>;
   /** Warning IDs acknowledged under the policy. */
-  public readonly acknowledgedWarnings!: pulumi.Output<string[]>;
-  public readonly staging!: pulumi.Output<NetworkCertificates | null>;
-  public readonly production!: pulumi.Output<NetworkCertificates | null>;
+  declare public readonly acknowledgedWarnings: pulumi.Output<string[]>;
+  declare public readonly staging: pulumi.Output<NetworkCertificates | null>;
+  declare public readonly production: pulumi.Output<NetworkCertificates | null>;
 
   constructor(name: string, args: CertificateUploadArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -80,7 +80,7 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        __name: name,
+        __cpsName: name,
         changeId: undefined,
         changeStatus: undefined,
         uploadedFingerprints: undefined,

@@ -22,22 +22,22 @@ export interface DeploymentArgs {
 
 /** Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed. */
 export class Deployment extends pulumi.dynamic.Resource {
-  public readonly enrollmentId!: pulumi.Output<number>;
-  public readonly network!: pulumi.Output<"staging" | "production">;
+  declare public readonly enrollmentId: pulumi.Output<number>;
+  declare public readonly network: pulumi.Output<"staging" | "production">;
   /** The change that was deployed (null when nothing was pending). */
-  public readonly changeId!: pulumi.Output<number | null>;
+  declare public readonly changeId: pulumi.Output<number | null>;
   /** What is on staging now. */
-  public readonly staging!: pulumi.Output<DeployedCertificate | null>;
+  declare public readonly staging: pulumi.Output<DeployedCertificate | null>;
   /** What is on production now. */
-  public readonly production!: pulumi.Output<DeployedCertificate | null>;
+  declare public readonly production: pulumi.Output<DeployedCertificate | null>;
   /** The TLS check result when `verify` is set. */
-  public readonly verification!: pulumi.Output<TlsVerification | null>;
+  declare public readonly verification: pulumi.Output<TlsVerification | null>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       deploymentShim,
       name,
-      { network: "production", ...args, __name: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined },
+      { network: "production", ...args, __cpsName: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined },
       opts,
       "akamai-cps",
       "Deployment",

@@ -26,19 +26,19 @@ export interface DvValidationArgs {
  * CPS opens a new DV change (SAN change, renewal).
  */
 export class DvValidation extends pulumi.dynamic.Resource {
-  public readonly enrollmentId!: pulumi.Output<number>;
+  declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change that was validated (null when nothing was pending). */
-  public readonly changeId!: pulumi.Output<number | null>;
+  declare public readonly changeId: pulumi.Output<number | null>;
   /** Change status when validation finished. */
-  public readonly status!: pulumi.Output<string>;
-  public readonly validatedDomains!: pulumi.Output<string[]>;
-  public readonly domainStatus!: pulumi.Output<Record<string, DomainValidationStatus>>;
+  declare public readonly status: pulumi.Output<string>;
+  declare public readonly validatedDomains: pulumi.Output<string[]>;
+  declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
 
   constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       dvValidationShim,
       name,
-      { ...args, __name: name, changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined },
+      { ...args, __cpsName: name, changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined },
       opts,
       "akamai-cps",
       "DvValidation",

@@ -23,13 +23,13 @@ export interface EdgeDnsTxtRecordArgs {
  * ```
  */
 export class EdgeDnsTxtRecord extends pulumi.dynamic.Resource {
-  public readonly zone!: pulumi.Output<string>;
-  public readonly name!: pulumi.Output<string>;
-  public readonly values!: pulumi.Output<string[]>;
-  public readonly ttl!: pulumi.Output<number>;
+  declare public readonly zone: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly values: pulumi.Output<string[]>;
+  declare public readonly ttl: pulumi.Output<number>;
 
   constructor(name: string, args: EdgeDnsTxtRecordArgs, opts?: pulumi.CustomResourceOptions) {
-    super(edgeDnsTxtRecordShim, name, { ttl: 60, ...args, __name: name }, opts, "akamai-cps", "EdgeDnsTxtRecord");
+    super(edgeDnsTxtRecordShim, name, { ttl: 60, ...args, __cpsName: name }, opts, "akamai-cps", "EdgeDnsTxtRecord");
   }
 }
 

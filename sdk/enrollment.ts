@@ -86,36 +86,36 @@ export interface EnrollmentArgs {
  */
 export class Enrollment extends pulumi.dynamic.Resource {
   /** The CPS enrollment id. */
-  public readonly enrollmentId!: pulumi.Output<number>;
+  declare public readonly enrollmentId: pulumi.Output<number>;
   /** Every name on the certificate, CN first. */
-  public readonly domains!: pulumi.Output<string[]>;
+  declare public readonly domains: pulumi.Output<string[]>;
   /** DNS-01 challenges by domain. Kept after validation; replaced when CPS issues new ones (renewal, SAN change). */
-  public readonly dnsChallenges!: pulumi.Output<Record<string, DnsChallenge>>;
+  declare public readonly dnsChallenges: pulumi.Output<Record<string, DnsChallenge>>;
   /** HTTP-01 challenges by domain. */
-  public readonly httpChallenges!: pulumi.Output<Record<string, HttpChallenge>>;
+  declare public readonly httpChallenges: pulumi.Output<Record<string, HttpChallenge>>;
   /** CPS's per-domain validation state when the challenges were last read. */
-  public readonly domainStatus!: pulumi.Output<Record<string, DomainValidationStatus>>;
+  declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
   /** The change the challenges/CSRs belong to. */
-  public readonly challengeChangeId!: pulumi.Output<number | null>;
+  declare public readonly challengeChangeId: pulumi.Output<number | null>;
   /** The pending change, if any. */
-  public readonly pendingChangeId!: pulumi.Output<number | null>;
+  declare public readonly pendingChangeId: pulumi.Output<number | null>;
   /** `new-certificate`, `renewal`, `modify-san`, ... */
-  public readonly changeType!: pulumi.Output<string | null>;
+  declare public readonly changeType: pulumi.Output<string | null>;
   /** The pending change's status, or `active`. */
-  public readonly status!: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<string>;
   /** Third-party: CSRs (PEM) by key algorithm. */
-  public readonly csrs!: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  declare public readonly csrs: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
   /** Third-party: SHA-256 of each CSR's public key (hex). */
-  public readonly csrFingerprints!: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
-  public readonly assignedSlots!: pulumi.Output<number[]>;
-  public readonly productionSlots!: pulumi.Output<number[]>;
-  public readonly stagingSlots!: pulumi.Output<number[]>;
+  declare public readonly csrFingerprints: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  declare public readonly assignedSlots: pulumi.Output<number[]>;
+  declare public readonly productionSlots: pulumi.Output<number[]>;
+  declare public readonly stagingSlots: pulumi.Output<number[]>;
   /** When CPS will start the automatic renewal. */
-  public readonly autoRenewalStartTime!: pulumi.Output<string | null>;
+  declare public readonly autoRenewalStartTime: pulumi.Output<string | null>;
   /** Whether the last update started a new certificate (CPS answered 202) rather than a metadata-only change (200). */
-  public readonly lastUpdateStartedNewCertificate!: pulumi.Output<boolean | null>;
+  declare public readonly lastUpdateStartedNewCertificate: pulumi.Output<boolean | null>;
   /** True when the enrollment was adopted with `adoptEnrollmentId`. */
-  public readonly adopted!: pulumi.Output<boolean>;
+  declare public readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -123,7 +123,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        __name: name,
+        __cpsName: name,
         enrollmentId: undefined,
         domains: undefined,
         dnsChallenges: undefined,

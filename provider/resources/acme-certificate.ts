@@ -103,7 +103,7 @@ async function issue(inputs: Inputs, progress: Progress): Promise<string> {
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(acmeCertificateInputsSchema, props);
-  const progress = progressFor(typeof props.__name === "string" ? props.__name : "acme-certificate");
+  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "acme-certificate");
   const deadline = timeoutMs(inputs.timeout, 10 * 60_000);
   let timer: NodeJS.Timeout | undefined;
   const chainPem = await Promise.race([

@@ -65,7 +65,7 @@ function recordFor(domain: string, value: string): DnsChallenge {
 
 async function openOrder(props: Props, accountKeyPem: string): Promise<Props> {
   const inputs = parseInputs(acmeOrderInputsSchema, props);
-  const progress = progressFor(typeof props.__name === "string" ? props.__name : "acme-order");
+  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "acme-order");
   const client = await acmeSession({
     directoryUrl: inputs.directoryUrl,
     accountKeyPem,
@@ -152,7 +152,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
   if (replaces.length === 0) {
     const dead = await orderIsDead(olds, inputs);
     if (dead) {
-      progressFor(typeof news.__name === "string" ? news.__name : "acme-order")(`${dead}: a new order will be opened`);
+      progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "acme-order")(`${dead}: a new order will be opened`);
       replaces.push("orderUrl");
     }
   }

@@ -40,7 +40,7 @@ export interface NetworkCertificates {
 }
 
 function nameOf(props: Props): string {
-  return typeof props.__name === "string" ? props.__name : "certificate-upload";
+  return typeof props.__cpsName === "string" ? props.__cpsName : "certificate-upload";
 }
 
 function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {

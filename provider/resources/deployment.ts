@@ -192,7 +192,7 @@ function idOf(inputs: DeploymentInputs): string {
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(deploymentInputsSchema, props);
-  const progress = progressFor(typeof props.__name === "string" ? props.__name : "deployment");
+  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "deployment");
   const id = idOf(inputs);
   let outs: Props = { ...props, changeId: null, staging: null, production: null, verification: null };
   return keepInState(id, () => outs, async () => {
@@ -209,7 +209,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
 
 async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   const inputs = parseInputs(deploymentInputsSchema, news);
-  const progress = progressFor(typeof news.__name === "string" ? news.__name : "deployment");
+  const progress = progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "deployment");
   let outs: Props = { ...olds, ...news };
   return keepInState(id, () => outs, async () => {
     try {

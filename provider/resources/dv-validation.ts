@@ -82,10 +82,10 @@ interface ValidationResult {
 async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId);
   const pending = latestPendingChange(enrollment);
-  const names = [enrollment.csr.cn, ...(enrollment.csr.sans ?? [])].map((n) => n.toLowerCase());
+  const names = [...new Set([enrollment.csr.cn, ...(enrollment.csr.sans ?? [])].map((n) => n.toLowerCase()))];
   if (!pending) {
     progress(`enrollment ${inputs.enrollmentId} has no pending change: its certificate is already issued`);
-    return { changeId: null, status: "active", validatedDomains: [...new Set(names)].sort(), domainStatus: {} };
+    return { changeId: null, status: "active", validatedDomains: [...names].sort(), domainStatus: {} };
   }
   const changeId = pending.changeId;
   const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
@@ -141,7 +141,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   try {
     const change = await waitUntil(step, { what: `validation of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress });
     progress(`certificate issued for ${names.length} name(s) after ${Math.round((Date.now() - started) / 1000)}s (status ${change.statusInfo.status})`);
-    return { changeId, status: change.statusInfo.status, validatedDomains: [...new Set(names)].sort(), domainStatus: lastDomains };
+    return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: lastDomains };
   } catch (e) {
     const summary = domainSummary(lastDomains);
     if (summary.pending.length > 0 && e instanceof Error && !e.message.includes(summary.detail)) {
@@ -157,7 +157,7 @@ function outputs(props: Props, inputs: DvValidationInputs, r: ValidationResult):
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(dvValidationInputsSchema, props);
-  const progress = progressFor(typeof props.__name === "string" ? props.__name : "validation");
+  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "validation");
   const id = `${inputs.enrollmentId}`;
   let outs: Props = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
   return keepInState(id, () => outs, async () => {
@@ -168,7 +168,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
 
 async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   const inputs = parseInputs(dvValidationInputsSchema, news);
-  const progress = progressFor(typeof news.__name === "string" ? news.__name : "validation");
+  const progress = progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "validation");
   let outs: Props = { ...olds, ...news };
   return keepInState(id, () => outs, async () => {
     outs = outputs(news, inputs, await validate(getClient(), inputs, progress));

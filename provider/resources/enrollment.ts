@@ -59,7 +59,7 @@ export interface EnrollmentComputed {
 type Props = Record<string, unknown>;
 
 function nameOf(props: Props): string {
-  return typeof props.__name === "string" ? props.__name : "enrollment";
+  return typeof props.__cpsName === "string" ? props.__cpsName : "enrollment";
 }
 
 function computedFrom(props: Props): Partial<EnrollmentComputed> {

@@ -64,7 +64,7 @@ describe("the installed package", () => {
       "pulumi-akamai-cps:caCertPath": emulator.caCert,
     });
     const urn = dynamicUrn("packaged", { module: "akamai-cps", type: "Enrollment" });
-    const news = { ...enrollmentInputs("packaged.test", { changeManagement: false }), __name: "packaged", __provider: texts.enrollmentShim! };
+    const news = { ...enrollmentInputs("packaged.test", { changeManagement: false }), __cpsName: "packaged", __provider: texts.enrollmentShim! };
     const checked = await host.check(urn, {}, news);
     expect(checked.failures).toEqual([]);
     const created = await host.create(urn, checked.inputs);

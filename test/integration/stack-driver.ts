@@ -90,7 +90,7 @@ export class StackDriver {
   }
 
   private async news(kind: ResourceKind, name: string, inputs: PropertyMap): Promise<PropertyMap> {
-    return { ...inputs, __name: name, __provider: await this.providerText(kind) };
+    return { ...inputs, __cpsName: name, __provider: await this.providerText(kind) };
   }
 
   /** `pulumi up` for one resource. */

@@ -28,7 +28,7 @@ export class ExtraKind {
 
   private async news(name: string, inputs: PropertyMap): Promise<PropertyMap> {
     this.providerText ??= await serializeProvider(lazyProvider(this.file, this.exportName));
-    return { ...inputs, __name: name, __provider: this.providerText };
+    return { ...inputs, __cpsName: name, __provider: this.providerText };
   }
 
   async up(name: string, inputs: PropertyMap): Promise<ExtraStep> {
