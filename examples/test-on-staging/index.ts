@@ -14,6 +14,7 @@
  * until you promote. While `promote` stays true, later changes (renewals, SAN changes) go to
  * production as soon as the staging check passes; set it back to false to review them by hand.
  */
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as cps from "pulumi-akamai-cps";
 
@@ -23,6 +24,8 @@ const zone = config.require("zone"); // an Edge DNS zone, e.g. example.com
 const names = config.getObject<string[]>("names") ?? [`www.${zone}`, zone]; // lower-case
 // Where to reach the staging network, e.g. "www.example.com.edgekey-staging.net" (host[:port]).
 const stagingEdge = config.get("stagingEdge");
+// Only for an edge whose certificate chains to a private CA (the local emulator's edge roots).
+const stagingEdgeRootsFile = config.get("stagingEdgeRootsFile");
 const promote = config.getBoolean("promote") ?? false;
 const contact = { firstName: "Ada", lastName: "Lovelace", email: config.get("contactEmail") ?? `hostmaster@${zone}`, phone: "+1 617 555 0100" };
 
@@ -55,7 +58,15 @@ const staging = new cps.Deployment(
     enrollmentId: cert.enrollmentId,
     network: "staging",
     // The handshake uses SNI = the common name and checks chain, hostname and expiry.
-    ...(stagingHost ? { verify: { host: stagingHost, ...(stagingPort ? { port: Number(stagingPort) } : {}) } } : {}),
+    ...(stagingHost
+      ? {
+          verify: {
+            host: stagingHost,
+            ...(stagingPort ? { port: Number(stagingPort) } : {}),
+            ...(stagingEdgeRootsFile ? { caCertPem: fs.readFileSync(stagingEdgeRootsFile, "utf8") } : {}),
+          },
+        }
+      : {}),
   },
   { dependsOn: validation },
 );
