@@ -105,3 +105,22 @@ export function isDomainValidated(state: DomainValidationState | undefined): boo
   if (!state) return false;
   return VALIDATED.has(state.validationStatus.toUpperCase()) || VALIDATED.has(state.status.toUpperCase());
 }
+
+/**
+ * Challenges for the certificate's names: the newly offered ones where CPS offered any, else the
+ * last known ones. CPS may leave out domains whose authorization is still valid (e.g. on a SAN
+ * change); keeping their last values means the user's `c[domain]` lookups and DNS records stay put.
+ * Names no longer on the certificate are dropped.
+ */
+export function mergeChallenges(names: readonly string[], fresh: ExtractedChallenges | undefined, previous: Partial<ExtractedChallenges>): ExtractedChallenges {
+  const out: ExtractedChallenges = { dnsChallenges: {}, httpChallenges: {}, domainStatus: {} };
+  for (const name of names.map((n) => n.toLowerCase())) {
+    const dns = fresh?.dnsChallenges[name] ?? previous.dnsChallenges?.[name];
+    const http = fresh?.httpChallenges[name] ?? previous.httpChallenges?.[name];
+    const status = fresh?.domainStatus[name] ?? previous.domainStatus?.[name];
+    if (dns) out.dnsChallenges[name] = dns;
+    if (http) out.httpChallenges[name] = http;
+    if (status) out.domainStatus[name] = status;
+  }
+  return out;
+}

@@ -13,7 +13,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
-import { ExtractedChallenges, extractChallenges } from "../lifecycle/challenges";
+import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
@@ -88,13 +88,13 @@ function outputsFrom(
   const challenges = actionable?.challenges;
   const csrs = actionable?.csrs ? csrOutputs(actionable.csrs) : undefined;
   const offeredNew = !!challenges || !!csrs;
+  const names = certificateNames(inputs);
+  // Challenges are never emptied after validation (Terraform #335): the last ones stay until new ones replace them.
+  const merged = mergeChallenges(names, challenges, previous);
   return {
     enrollmentId,
-    domains: certificateNames(inputs),
-    // Challenges are never emptied after validation (Terraform #335): the last ones stay until new ones replace them.
-    dnsChallenges: challenges?.dnsChallenges ?? previous.dnsChallenges ?? {},
-    httpChallenges: challenges?.httpChallenges ?? previous.httpChallenges ?? {},
-    domainStatus: challenges?.domainStatus ?? previous.domainStatus ?? {},
+    domains: names,
+    ...merged,
     challengeChangeId: offeredNew ? changeId : (previous.challengeChangeId ?? null),
     pendingChangeId: changeId,
     changeType,
@@ -346,12 +346,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     if (tp) csrs = csrOutputs(await client.getThirdPartyCsrs(tp));
   }
   const offeredNew = !!challenges || !!csrs;
+  const domains = [live.csr.cn.toLowerCase(), ...[...new Set((live.csr.sans ?? []).map((s) => s.toLowerCase()))].filter((s) => s !== live.csr.cn.toLowerCase()).sort()];
   const outs: Props = {
     ...props,
-    domains: [live.csr.cn.toLowerCase(), ...[...new Set((live.csr.sans ?? []).map((s) => s.toLowerCase()))].filter((s) => s !== live.csr.cn.toLowerCase()).sort()],
-    dnsChallenges: challenges?.dnsChallenges ?? previous.dnsChallenges ?? {},
-    httpChallenges: challenges?.httpChallenges ?? previous.httpChallenges ?? {},
-    domainStatus: challenges?.domainStatus ?? previous.domainStatus ?? {},
+    domains,
+    ...mergeChallenges(domains, challenges, previous),
     challengeChangeId: offeredNew ? pending!.changeId : (previous.challengeChangeId ?? null),
     pendingChangeId: pending?.changeId ?? null,
     changeType: pending?.changeType ?? null,

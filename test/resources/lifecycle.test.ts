@@ -101,3 +101,18 @@ describe("warning catalogue coverage", () => {
     expect(classifyWarnings(text).map((w) => w.id)).toEqual([id]);
   });
 });
+
+describe("mergeChallenges", () => {
+  it("keeps the last challenge of a domain CPS no longer lists, and drops names that left the certificate", () => {
+    const { mergeChallenges } = jest.requireActual("../../provider/lifecycle/challenges") as typeof import("../../provider/lifecycle/challenges");
+    const old = { recordName: "_acme-challenge.a.example.com", recordType: "TXT" as const, value: "old-a", ttl: 60 };
+    const gone = { recordName: "_acme-challenge.gone.example.com", recordType: "TXT" as const, value: "old-gone", ttl: 60 };
+    const fresh = { recordName: "_acme-challenge.b.example.com", recordType: "TXT" as const, value: "new-b", ttl: 60 };
+    const merged = mergeChallenges(
+      ["a.example.com", "b.example.com"],
+      { dnsChallenges: { "b.example.com": fresh }, httpChallenges: {}, domainStatus: {} },
+      { dnsChallenges: { "a.example.com": old, "gone.example.com": gone } },
+    );
+    expect(merged.dnsChallenges).toEqual({ "a.example.com": old, "b.example.com": fresh });
+  });
+});
