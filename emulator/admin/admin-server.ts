@@ -227,7 +227,7 @@ export class AdminServer {
       case "GET /changes/:": {
         const c = store.change(Number(parts[1]));
         if (!c) throw new HttpError(404, `no change ${parts[1]}`);
-        return ok({ ...(publicChange(c) as object), stuck: engine.isStuck(c.id) });
+        return ok({ ...(publicChange(c) as object), stuck: engine.isStuck(c.id), timeline: engine.timeline(c.id) });
       }
       case "POST /changes/:/stick":
       case "POST /changes/:/release": {

@@ -305,7 +305,9 @@ export function createCpsRoutes(o: CpsApiOptions): Route[] {
       operation: "get-enrollment-change",
       produces: () => [CPS("change", 2), CPS("change", 1)],
       handle(ctx) {
-        return ok(200, ctx.accept, changeView(changeOf(ctx).change));
+        const { change } = changeOf(ctx);
+        engine.noteStatusRead(change);
+        return ok(200, ctx.accept, changeView(change));
       },
     },
     {

@@ -83,6 +83,20 @@ const DESCRIPTIONS: Record<string, string> = {
 
 const DAY = 86_400_000;
 
+/** One moment on both clocks: `at` emulator ms, `realAt` real ms (both epoch). */
+export interface TimelineEntry {
+  status: string;
+  at: number;
+  realAt: number;
+}
+
+export interface ChangeTimeline {
+  /** Every status the change entered, in order. */
+  transitions: TimelineEntry[];
+  /** Every API read of the change's status, with the status it answered. */
+  reads: TimelineEntry[];
+}
+
 export class CpsEngine {
   private readonly orders = new Map<number, DvOrder>();
   private readonly busy = new Set<number>();
@@ -93,6 +107,8 @@ export class CpsEngine {
   private readonly staleOrders = new Set<number>();
   private timer?: NodeJS.Timeout;
   private lastRenewalScan = 0;
+  /** Per change: every status it entered and every GET of its status, on both clocks (benchmarks measure notice delays). Not persisted. */
+  private readonly timelines = new Map<number, ChangeTimeline>();
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -253,7 +269,23 @@ export class CpsEngine {
     this.o.store.putChange(change);
   }
 
+  /** The change's transitions and status reads so far (admin `GET /changes/{id}`). */
+  timeline(changeId: number): ChangeTimeline {
+    let t = this.timelines.get(changeId);
+    if (!t) {
+      t = { transitions: [], reads: [] };
+      this.timelines.set(changeId, t);
+    }
+    return t;
+  }
+
+  /** A client read the change's status (`GET …/changes/{id}`). */
+  noteStatusRead(change: ChangeRecord): void {
+    this.timeline(change.id).reads.push({ status: change.status, at: this.now().getTime(), realAt: Date.now() });
+  }
+
   private setStatus(change: ChangeRecord, status: string, state: ChangeState, durationMs?: number): void {
+    if (change.status !== status) this.timeline(change.id).transitions.push({ status, at: this.now().getTime(), realAt: Date.now() });
     change.status = status;
     change.state = state;
     change.description = DESCRIPTIONS[status] ?? status;

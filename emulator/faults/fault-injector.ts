@@ -15,6 +15,8 @@ export const faultConfigSchema = z.strictObject({
   latency: z.strictObject({ ms: z.number().nonnegative(), jitterMs: z.number().nonnegative() }),
   /** This percentage of requests answers a gateway `forward-origin-error` with `status`. */
   errors: z.strictObject({ percent: z.number().min(0).max(100), status: z.union([z.literal(500), z.literal(503)]) }),
+  /** This percentage of requests answers 429 with `Retry-After: retryAfterSeconds`, regardless of any budget (sporadic throttling). */
+  throttles: z.strictObject({ percent: z.number().min(0).max(100), retryAfterSeconds: z.number().int().positive() }),
   /** This percentage of connections is destroyed without an answer. */
   resets: z.strictObject({ percent: z.number().min(0).max(100) }),
   /** Akamai's documented limit is 20 requests per 2 s per client; off unless enabled. */
@@ -31,6 +33,7 @@ export const faultPatchSchema = z.strictObject({
   latency: faultConfigSchema.shape.latency.partial().optional(),
   errors: faultConfigSchema.shape.errors.partial().optional(),
   resets: faultConfigSchema.shape.resets.partial().optional(),
+  throttles: faultConfigSchema.shape.throttles.partial().optional(),
   rateLimit: faultConfigSchema.shape.rateLimit.partial().optional(),
   methods: faultConfigSchema.shape.methods.optional(),
 });
@@ -41,6 +44,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   latency: { ms: 0, jitterMs: 0 },
   errors: { percent: 0, status: 503 },
   resets: { percent: 0 },
+  throttles: { percent: 0, retryAfterSeconds: 1 },
   rateLimit: { enabled: false, requests: 20, perMs: 2000 },
   methods: null,
 };
@@ -104,6 +108,7 @@ export class FaultInjector {
       latency: { ...c.latency, ...patch.latency },
       errors: { ...c.errors, ...patch.errors },
       resets: { ...c.resets, ...patch.resets },
+      throttles: { ...c.throttles, ...patch.throttles },
       rateLimit: { ...c.rateLimit, ...patch.rateLimit },
       methods: patch.methods === undefined ? c.methods : patch.methods,
     });
@@ -124,7 +129,10 @@ export class FaultInjector {
       this.counters.delayed++;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
-    const retryAfter = this.rateLimited(req);
+    const applies = c.methods === null || c.methods.map((m) => m.toUpperCase()).includes((req.method ?? "GET").toUpperCase());
+    // The 5xx draw also picks throttled requests (the band above the error band): seeds keep their sequences.
+    const throttled = applies && errorDraw * 100 >= c.errors.percent && errorDraw * 100 < c.errors.percent + c.throttles.percent;
+    const retryAfter = this.rateLimited(req) ?? (throttled ? c.throttles.retryAfterSeconds : undefined);
     if (retryAfter !== undefined) {
       this.counters.rateLimited++;
       sendJson(res, 429, { "Retry-After": String(retryAfter) }, {
@@ -137,7 +145,6 @@ export class FaultInjector {
       });
       return true;
     }
-    const applies = c.methods === null || c.methods.map((m) => m.toUpperCase()).includes((req.method ?? "GET").toUpperCase());
     if (applies && resetDraw * 100 < c.resets.percent) {
       this.counters.resets++;
       req.socket.destroy();

@@ -1,0 +1,69 @@
+/**
+ * The baseline of scenario 1: what the Terraform `akamai` provider does today, reproduced with our
+ * CpsClient so only the strategy differs. Fixed 10 s polling (in CPS time, so divided by the time
+ * scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent once.
+ */
+import { CpsApiError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
+import { extractChallenges } from "../provider/lifecycle/challenges";
+import { findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../provider/lifecycle/statuses";
+import { enrollmentRequest } from "../provider/resources/enrollment-spec";
+import { enrollmentInputsSchema } from "../provider/resources/enrollment-inputs";
+
+const POLL_CPS_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function retryable(e: unknown): boolean {
+  return e instanceof CpsNetworkError || (e instanceof CpsApiError && (e.status === 429 || e.status >= 500));
+}
+
+export interface TerraformRun {
+  changeId: number;
+  enrollmentId: number;
+  wallMs: number;
+}
+
+export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown }): Promise<TerraformRun> {
+  const { client, scale, zone } = o;
+  const get = async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!retryable(e) || attempt >= 10) throw e;
+        await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)) / scale);
+      }
+    }
+  };
+  const pollUntil = async (changeId: number, enrollmentId: number, done: (c: ChangeStatus) => boolean): Promise<ChangeStatus> => {
+    for (;;) {
+      await sleep(POLL_CPS_MS / scale);
+      const change = await get(() => client.getChangeStatus(enrollmentId, changeId, { throwOnError: true }));
+      if (done(change)) return change;
+    }
+  };
+  const inputs = enrollmentInputsSchema.parse(o.inputs);
+  const started = Date.now();
+  const created = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }) });
+  const enrollmentId = created.enrollmentId;
+  const changeId = Math.max(...created.changeIds);
+  // akamai_cps_dv_enrollment: wait for the challenges
+  const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.dvChallenges) && isDvCoordination(c.statusInfo.status));
+  const dv = findInput(coordinating, INPUT.dvChallenges)!;
+  const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
+  // akamai_dns_record per domain
+  for (const c of Object.values(challenges.dnsChallenges)) {
+    await client.edgeDns.createRecordSet(zone, { name: c.recordName, type: "TXT", ttl: 60, rdata: [`"${c.value}"`] });
+  }
+  // akamai_cps_dv_validation, then waiting for the network as a deployment would
+  await client.acknowledgeDvChallenges(dv);
+  await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));
+  const onStaging = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.changeManagement) || isComplete(c));
+  const cm = findInput(onStaging, INPUT.changeManagement);
+  if (cm) {
+    const info = await get(() => client.getChangeManagementInfo(cm));
+    await client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash);
+    await pollUntil(changeId, enrollmentId, isComplete);
+  }
+  await get(() => client.getProductionDeployment(enrollmentId));
+  return { changeId, enrollmentId, wallMs: Date.now() - started };
+}
