@@ -1,0 +1,105 @@
+/**
+ * What happens when runs are interrupted, policies refuse, and CPS moves on by itself: the next
+ * `pulumi up` resumes with the same enrollment, and renewals surface as changes in preview.
+ */
+import { dynamicUrn } from "../harness";
+import { startTestStack, TestStack, enrollmentInputs, edgeRootsPem } from "./fixtures";
+
+jest.setTimeout(120_000);
+
+const ZONE = "resilience.test";
+type Challenges = Record<string, { recordName: string; value: string }>;
+
+async function enrollmentsNamed(stack: TestStack, cn: string): Promise<number[]> {
+  const list = (await stack.admin("GET", "/enrollments")) as Array<{ id: number; cn: string }>;
+  return list.filter((e) => e.cn === cn).map((e) => e.id);
+}
+
+async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("interrupted and refused runs resume", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ zones: [ZONE] });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("resumes a create killed after the enrollment was posted, without a duplicate", async () => {
+    const cn = `www.${ZONE}`;
+    // Slow CSR generation so the provider is still waiting when the process dies.
+    await stack.admin("PUT", "/config/step-durations", { "generate-csr": 600_000 });
+    const before = stack.emulator.stats().byOperation["post-enrollment"] ?? 0;
+    const urn = dynamicUrn("www", { module: "akamai-cps", type: "Enrollment" });
+    const news = { ...enrollmentInputs(ZONE), __cpsName: "www", __provider: await stack.driver.providerText("Enrollment") };
+    const checked = await stack.driver.host.check(urn, {}, news);
+    const pending = stack.driver.host.create(urn, checked.inputs).catch((e: unknown) => e);
+    await waitFor("the enrollment POST", async () => (stack.emulator.stats().byOperation["post-enrollment"] ?? 0) > before);
+    await stack.driver.newRun(); // kill -9 of the provider process, as when `pulumi up` is interrupted
+    await pending;
+    expect(await enrollmentsNamed(stack, cn)).toHaveLength(1);
+
+    await stack.admin("PUT", "/config/step-durations", { "generate-csr": 200 });
+    await stack.admin("POST", "/clock/advance", { seconds: 601 }); // let the slow step finish
+    const resumed = await stack.driver.up("Enrollment", "www", enrollmentInputs(ZONE));
+    if (resumed.op === "failed") throw new Error(resumed.message);
+    expect(await enrollmentsNamed(stack, cn)).toEqual([stack.driver.outputs("www").enrollmentId]);
+    expect(stack.driver.output.some((l) => l.includes("resuming enrollment"))).toBe(true);
+    expect(Object.keys(stack.driver.outputs("www").dnsChallenges as Challenges)).toHaveLength(3);
+  });
+
+  it("keeps an enrollment whose warnings were refused in state, and resumes it once the policy allows them", async () => {
+    // api.<zone> is already on the first enrollment: CPS raises a pre-verification warning.
+    const inputs = enrollmentInputs(ZONE, { commonName: `shop.${ZONE}`, sans: [`api.${ZONE}`] });
+    const refused = await stack.driver.up("Enrollment", "shop", inputs);
+    expect(refused.op).toBe("failed");
+    if (refused.op !== "failed") return;
+    expect(refused.message).toMatch(/pre-verification warnings.*(SNI_DNS_OVERLAP|OVERLAPPING_TRAFFIC_CLASS)/s);
+    expect(refused.state?.id).toMatch(/^\d+$/); // partial state: Pulumi keeps the enrollment
+    const id = Number(refused.state!.id);
+
+    const allowed = await stack.driver.up("Enrollment", "shop", { ...inputs, preVerificationWarnings: ["SNI_DNS_OVERLAP", "OVERLAPPING_TRAFFIC_CLASS"] });
+    if (allowed.op === "failed") throw new Error(allowed.message);
+    expect(allowed.op).toBe("update");
+    expect(stack.driver.outputs("shop").enrollmentId).toBe(id);
+    expect(await enrollmentsNamed(stack, `shop.${ZONE}`)).toEqual([id]);
+    expect(Object.keys(stack.driver.outputs("shop").dnsChallenges as Challenges).sort()).toEqual([`api.${ZONE}`, `shop.${ZONE}`]);
+  });
+
+  it("surfaces a renewal's new challenges in preview and picks them up on the next up", async () => {
+    const id = stack.driver.outputs("www").enrollmentId as number;
+    for (const [domain, c] of Object.entries(stack.driver.outputs("www").dnsChallenges as Challenges)) {
+      await stack.driver.up("EdgeDnsTxtRecord", `acme-${domain}`, { zone: ZONE, name: c.recordName, values: [c.value] });
+    }
+    const v = await stack.driver.up("DvValidation", "www-validation", { enrollmentId: id, timeout: "1m" });
+    if (v.op === "failed") throw new Error(v.message);
+    const [host, port] = stack.emulator.production!.split(":");
+    const d = await stack.driver.up("Deployment", "www-prod", { enrollmentId: id, acknowledgeChangeManagement: true, verify: { host: host!, port: Number(port), caCertPem: edgeRootsPem(stack.emulator) }, timeout: "1m" });
+    if (d.op === "failed") throw new Error(d.message);
+    const oldChallenges = stack.driver.outputs("www").dnsChallenges as Challenges;
+
+    await stack.admin("POST", "/clock/advance", { days: 65 }); // into the renewal window of a 90-day certificate
+    await stack.driver.newRun();
+    const preview = await stack.driver.preview("Enrollment", "www", enrollmentInputs(ZONE));
+    expect(preview.changes).toBe("some");
+    expect(preview.replaces).toEqual([]);
+
+    const renewed = await stack.driver.up("Enrollment", "www", enrollmentInputs(ZONE));
+    if (renewed.op === "failed") throw new Error(renewed.message);
+    const out = stack.driver.outputs("www");
+    expect(out.changeType).toBe("renewal");
+    const fresh = out.dnsChallenges as Challenges;
+    expect(Object.keys(fresh).sort()).toEqual(Object.keys(oldChallenges).sort());
+    expect(fresh[`www.${ZONE}`]!.value).not.toBe(oldChallenges[`www.${ZONE}`]!.value);
+    // DvValidation and Deployment see the renewal as work to do.
+    expect((await stack.driver.preview("DvValidation", "www-validation", { enrollmentId: id, timeout: "1m" })).changes).toBe("some");
+    expect((await stack.driver.preview("Deployment", "www-prod", { enrollmentId: id, acknowledgeChangeManagement: true, timeout: "1m" })).changes).toBe("some");
+  });
+});
