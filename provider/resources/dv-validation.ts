@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ChangeStatus, CpsClient } from "../cps";
+import { ChangeStatus, CpsApiError, CpsClient } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
@@ -123,9 +123,16 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
     const summary = domainSummary(challenges.domainStatus);
     if (!acknowledged) {
       if (inputs.challengeType === "dns-01" && inputs.checkPropagation) await waitForPropagation(challenges, inputs, progress);
-      await client.acknowledgeDvChallenges(dv);
+      try {
+        await client.acknowledgeDvChallenges(dv);
+        progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
+      } catch (e) {
+        // CPS rechecks on its own schedule: it may have validated and moved on between our read and
+        // the acknowledgement (409/404 after the client's own retries). The next status read tells.
+        if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
+        progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
+      }
       acknowledged = true;
-      progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
       return { state: "challenges submitted" };
     }
     if (summary.failed.length > 0) {

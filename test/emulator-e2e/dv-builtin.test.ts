@@ -68,11 +68,15 @@ describe("DV dns-01 with the builtin CA", () => {
     const newValues = challenges.dv.map((d) => d.challenges.find((c) => c.type === "dns-01")?.responseBody);
     expect(newValues.some((value) => value != null && oldValues.some((old) => old.includes(value)))).toBe(false);
 
+    // CPS also rechecks on its own schedule; pause that so the acknowledgement below is what triggers validation.
+    const durations = await e2e.admin<Record<string, number>>("GET", "/config/step-durations");
+    await e2e.admin("PUT", "/config/step-durations", { "dv-recheck-interval": 3_600_000 });
     for (const domain of challenges.dv) {
       const dns = domain.challenges.find((c) => c.type === "dns-01");
       await e2e.client.edgeDns.updateRecordSet("shop.test", { name: `_acme-challenge.${domain.domain}`, type: "TXT", ttl: 60, rdata: [dns?.responseBody ?? ""] });
     }
     await e2e.client.acknowledgeDvChallenges(input(coordinating, "lets-encrypt-challenges"));
+    await e2e.admin("PUT", "/config/step-durations", durations.body);
     await waitStatus(e2e, enrollmentId, renewal.changeId, "complete");
     // emulator time is 60 days ahead of the real clock: verify the served chain at emulator time
     const renewed = await tlsHandshake(e2e.emulator.production as string, "www.shop.test", e2e.emulator.edgeRootsPem, e2e.emulator.clock.now());
