@@ -1,0 +1,28 @@
+/**
+ * Scenario 3's provider process: hosts one DvValidation create per enrollment id (argv JSON file),
+ * all at once, in this one process, as the dynamic-provider host would during `pulumi up`. Prints one
+ * JSON line: outcome counts, the 429s that reached the user, and this process's peak RSS.
+ */
+import * as fs from "node:fs";
+import { z } from "zod";
+import { setProgressSink } from "../provider/lifecycle/progress";
+import { dvValidationProvider } from "../provider/resources/dv-validation";
+
+const ids = z.array(z.number().int()).parse(JSON.parse(fs.readFileSync(process.argv[2]!, "utf8")));
+setProgressSink(() => undefined);
+
+void (async () => {
+  const started = Date.now();
+  const results = await Promise.allSettled(ids.map((enrollmentId) => dvValidationProvider.create({ enrollmentId, checkPropagation: false, timeout: "6h" })));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason instanceof Error ? r.reason.message : String(r.reason)));
+  process.stdout.write(
+    JSON.stringify({
+      ok: results.length - failures.length,
+      failed: failures.length,
+      surfaced429: failures.filter((m) => /429|Too Many Requests|Request Quota/i.test(m)).length,
+      sampleFailure: failures[0]?.split("\n")[0] ?? null,
+      elapsedCpsMs: Date.now() - started,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    }) + "\n",
+  );
+})();
