@@ -102,4 +102,34 @@ describe("interrupted and refused runs resume", () => {
     expect((await stack.driver.preview("DvValidation", "www-validation", { enrollmentId: id, timeout: "1m" })).changes).toBe("some");
     expect((await stack.driver.preview("Deployment", "www-prod", { enrollmentId: id, acknowledgeChangeManagement: true, timeout: "1m" })).changes).toBe("some");
   });
+
+  it("adopts an enrollment created outside Pulumi instead of creating another", async () => {
+    const { CpsClient } = await import("../../provider/cps");
+    const client = CpsClient.create({ edgercPath: stack.emulator.edgerc, section: stack.emulator.section, caCertPath: stack.emulator.caCert });
+    const { enrollmentRequest } = await import("../../provider/resources/enrollment-spec");
+    const { enrollmentInputsSchema } = await import("../../provider/resources/enrollment-inputs");
+    const inputs = enrollmentInputs(ZONE, { commonName: `legacy.${ZONE}`, sans: [] });
+    const made = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(enrollmentInputsSchema.parse(inputs)) });
+    client.close();
+
+    const adopted = await stack.driver.up("Enrollment", "legacy", { ...inputs, adoptEnrollmentId: made.enrollmentId });
+    if (adopted.op === "failed") throw new Error(adopted.message);
+    const out = stack.driver.outputs("legacy");
+    expect(out.enrollmentId).toBe(made.enrollmentId);
+    expect(out.adopted).toBe(true);
+    expect(Object.keys(out.dnsChallenges as Challenges)).toEqual([`legacy.${ZONE}`]);
+    expect(await enrollmentsNamed(stack, `legacy.${ZONE}`)).toEqual([made.enrollmentId]);
+  });
+
+  it("falls back to state with a warning when CPS cannot be reached during preview", async () => {
+    await stack.driver.newRun();
+    await stack.admin("PUT", "/faults", { errors: { percent: 100 }, methods: ["GET"] });
+    try {
+      const preview = await stack.driver.preview("Enrollment", "shop", { ...enrollmentInputs(ZONE, { commonName: `shop.${ZONE}`, sans: [`api.${ZONE}`] }), preVerificationWarnings: ["SNI_DNS_OVERLAP", "OVERLAPPING_TRAFFIC_CLASS"] });
+      expect(preview.changes).toBe("none");
+      expect(stack.driver.output.some((l) => /could not read live enrollments.*comparing with state only/.test(l))).toBe(true);
+    } finally {
+      await stack.admin("PUT", "/faults", { errors: { percent: 0 }, methods: null });
+    }
+  });
 });
