@@ -1,4 +1,7 @@
 /** Shared public types of the SDK. */
+export type { DnsChallenge, HttpChallenge, DomainValidationState as DomainValidationStatus } from "../provider/lifecycle/challenges";
+export type { DeployedCertificateInfo as DeployedCertificate } from "../provider/resources/deployment";
+export type { TlsVerifyResult as TlsVerification } from "../provider/lifecycle/tls-verify";
 
 /**
  * How warnings CPS raises are treated: `"acknowledge-all"`, `"fail"` (the default: stop and show
@@ -63,54 +66,7 @@ export interface DeploymentSchedule {
   notAfter?: string;
 }
 
-/** One DNS-01 challenge: publish a TXT record `recordName` with `value`. */
-export interface DnsChallenge {
-  /** `_acme-challenge.<domain>` (no trailing dot). */
-  recordName: string;
-  recordType: "TXT";
-  value: string;
-  /** Suggested TTL in seconds. */
-  ttl: number;
-  /** When CPS stops accepting this value. */
-  expires?: string;
-}
 
-/** One HTTP-01 challenge: serve `body` at `url`, or redirect `url` to `redirectUrl`. */
-export interface HttpChallenge {
-  url: string;
-  body: string;
-  redirectUrl?: string;
-  token: string;
-  expires?: string;
-}
 
-/** CPS's view of one domain's validation. */
-export interface DomainValidationStatus {
-  status: string;
-  validationStatus: string;
-  error?: string;
-}
 
-/** A certificate deployed on a network. */
-export interface DeployedCertificate {
-  certificatePem: string;
-  trustChainPem: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  subjectAltNames: string[];
-  issuer: string;
-  keyAlgorithms: string[];
-  certificates: Array<{ keyAlgorithm: string; serialNumber: string; notAfter: string }>;
-}
 
-/** Result of the optional TLS check against the edge. */
-export interface TlsVerification {
-  ok: boolean;
-  summary: string;
-  serialNumber?: string;
-  notAfter?: string;
-  subjectAltNames?: string[];
-  fingerprint256?: string;
-  protocol?: string;
-}

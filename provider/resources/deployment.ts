@@ -19,7 +19,7 @@ import { checkWith, parseInputs } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
 import { configureFrom, getClient } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
+import { diffFollower } from "./follower-diff";
 
 export const deploymentInputsSchema = z
   .object({
@@ -225,21 +225,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
 
 /** A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it. */
 async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
-  const inputs = parseInputs(deploymentInputsSchema, news);
-  const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId || olds.network !== news.network ? ["enrollmentId"] : [];
-  const inputChanged = Object.keys(deploymentInputsSchema.shape).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-  let pendingChange = false;
-  if (replaces.length === 0) {
-    try {
-      const enrollment = await getClient().getEnrollment(inputs.enrollmentId);
-      const pending = latestPendingChange(enrollment);
-      pendingChange = !!pending && pending.changeId !== olds.changeId;
-    } catch {
-      // unreachable during preview: compare inputs only
-    }
-  }
-  return { changes: replaces.length > 0 || inputChanged || pendingChange, replaces };
+  return diffFollower(deploymentInputsSchema, olds, news, ["network"]);
 }
 
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {

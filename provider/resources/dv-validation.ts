@@ -20,7 +20,7 @@ import { checkWith, parseInputs } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
 import { configureFrom, getClient, txtLookup } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
+import { diffFollower } from "./follower-diff";
 
 export const dvValidationInputsSchema = z
   .object({
@@ -185,21 +185,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
 
 /** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
 async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
-  const inputs = parseInputs(dvValidationInputsSchema, news);
-  const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
-  const inputChanged = Object.keys(dvValidationInputsSchema.shape).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-  let newChange = false;
-  if (replaces.length === 0) {
-    try {
-      const enrollment = await getClient().getEnrollment(inputs.enrollmentId);
-      const pending = latestPendingChange(enrollment);
-      newChange = !!pending && pending.changeId !== olds.changeId;
-    } catch {
-      // unreachable during preview: compare inputs only
-    }
-  }
-  return { changes: replaces.length > 0 || inputChanged || newChange, replaces };
+  return diffFollower(dvValidationInputsSchema, olds, news);
 }
 
 /** Reports the current state; never waits. */

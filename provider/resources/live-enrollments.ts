@@ -14,6 +14,17 @@ interface Entry {
 }
 
 const cache = new WeakMap<CpsClient, Map<string, Entry>>();
+/** Every enrollment seen in a list, by id: DvValidation and Deployment diffs (which know no contract) read it. */
+const seen = new WeakMap<CpsClient, Map<number, { at: number; enrollment: Enrollment }>>();
+
+function seenFor(client: CpsClient): Map<number, { at: number; enrollment: Enrollment }> {
+  let m = seen.get(client);
+  if (!m) {
+    m = new Map();
+    seen.set(client, m);
+  }
+  return m;
+}
 
 function entriesFor(client: CpsClient): Map<string, Entry> {
   let m = cache.get(client);
@@ -29,7 +40,11 @@ export function liveEnrollments(client: CpsClient, contractId: string, now = Dat
   const entries = entriesFor(client);
   const hit = entries.get(contractId);
   if (hit && now - hit.at < TTL_MS) return hit.byId;
-  const byId = client.listEnrollments(contractId).then((list) => new Map(list.map((e) => [e.id, e] as const)));
+  const byId = client.listEnrollments(contractId).then((list) => {
+    const recent = seenFor(client);
+    for (const e of list) recent.set(e.id, { at: now, enrollment: e });
+    return new Map(list.map((e) => [e.id, e] as const));
+  });
   entries.set(contractId, { at: now, byId });
   // A failed list must not be cached.
   byId.catch(() => {
@@ -40,4 +55,15 @@ export function liveEnrollments(client: CpsClient, contractId: string, now = Dat
 
 export function invalidateLiveEnrollments(client: CpsClient, contractId: string): void {
   entriesFor(client).delete(contractId);
+  seen.delete(client);
+}
+
+/**
+ * One enrollment, live: from a list this process fetched moments ago (during preview the Enrollment
+ * diffs run first and fetch their contract's list), else one GET.
+ */
+export async function liveEnrollment(client: CpsClient, enrollmentId: number, now = Date.now()): Promise<Enrollment> {
+  const hit = seenFor(client).get(enrollmentId);
+  if (hit && now - hit.at < TTL_MS) return hit.enrollment;
+  return client.getEnrollment(enrollmentId);
 }
