@@ -1,0 +1,180 @@
+/**
+ * Program-level tests: whole Pulumi programs run by the local engine's CLI (a child process, as a
+ * user runs it) against the CPS emulator. The quickstart program (root Pulumi.yaml, what
+ * `npm run demo` runs) for up / drift / repair / destroy refusal; test/program/fixtures/destroyable
+ * (the quickstart allowed to delete a live certificate) for kill -9 during DvValidation and destroy.
+ * Needs dist/ (the engine CLI and the providers the programs load): `npm test` builds it first.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { killAllEngines, liveProcessesInGroup, PROJECT_ROOT, runEngineCommand, startEngine, waitUntilGroupGone, type EngineExit, type EngineRunOptions } from "./engine-child";
+import { EmulatorWorld, ensureSelfLink, readState, resourceTypes, stackOutputs } from "./emulator-world";
+import { waitFor } from "./wait";
+
+const QUICKSTART_ZONE = "example.test";
+const KILL_ZONE = "kill.test";
+const SIX_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment"];
+
+/** Exit code check that shows the engine's output when it fails. */
+function expectExit(run: EngineExit, code: number): void {
+  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
+}
+
+/** The engine's step lines, e.g. `  ~  www (pulumi-nodejs:dynamic/akamai-cps:Enrollment) update (planned) [diff: …]`. */
+function stepLines(output: string): string[] {
+  return output.split("\n").filter((line) => /^ {2}(\+-|\+|~|-|!) /.test(line));
+}
+
+let world: EmulatorWorld;
+let quickstart: EngineRunOptions;
+let killStack: EngineRunOptions;
+
+beforeAll(async () => {
+  ensureSelfLink();
+  world = await EmulatorWorld.start();
+  await world.createZone(QUICKSTART_ZONE);
+  await world.createZone(KILL_ZONE);
+  quickstart = world.stack({ program: PROJECT_ROOT, stack: "quickstart", namespace: "quickstart", zone: QUICKSTART_ZONE });
+  killStack = world.stack({ program: path.join(__dirname, "fixtures", "destroyable"), stack: "killed", namespace: "destroyable-certificate", zone: KILL_ZONE });
+});
+
+afterAll(async () => {
+  await killAllEngines();
+  await world?.stop();
+});
+
+describe("the quickstart program with the local engine", () => {
+  const names = [`www.${QUICKSTART_ZONE}`, QUICKSTART_ZONE, `api.${QUICKSTART_ZONE}`];
+
+  it("up issues, validates, deploys and verifies one certificate", async () => {
+    const up = await runEngineCommand("up", quickstart);
+    expectExit(up, 0);
+
+    const state = readState(quickstart.stateFile);
+    const outputs = stackOutputs(state);
+    expect(outputs.serialNumber).toMatch(/^[0-9a-f:]{8,}$/i);
+    expect(outputs.subjectAltNames).toEqual(expect.arrayContaining(names));
+    expect(outputs.subjectAltNames).toHaveLength(names.length);
+    expect(outputs.tlsCheck).toMatch(/^OK/);
+    expect(up.output).toMatch(/^ +tlsCheck +: "OK/m);
+
+    const enrollments = await world.enrollmentsFor(names[0]!);
+    expect(enrollments.map((e) => e.id)).toEqual([outputs.enrollmentId]);
+    expect(resourceTypes(state)).toEqual(SIX_RESOURCES);
+    expect(state.pendingOperations).toEqual([]);
+  }, 60_000);
+
+  it("preview after a Control Center edit shows the Enrollment update and writes nothing", async () => {
+    const [enrollment] = await world.enrollmentsFor(names[0]!);
+    await world.admin("PATCH", `/enrollments/${enrollment!.id}`, { networkConfiguration: { mustHaveCiphers: "ak-akamai-2018q3" } });
+    const stateBefore = fs.readFileSync(quickstart.stateFile, "utf8");
+
+    const preview = await runEngineCommand("preview", quickstart);
+    expectExit(preview, 0);
+    const steps = stepLines(preview.output);
+    expect(steps).toContainEqual(expect.stringMatching(/^ {2}~ +www \(.*:Enrollment\) update \(planned\)/));
+    expect(preview.output).toMatch(/www: live enrollment \d+ differs from the program in: mustHaveCiphers/);
+    // Nothing is planned for deletion. (The dependents do show as planned replacements: during a
+    // preview the Enrollment's outputs are unknown, as with the Pulumi CLI, and their diffs treat an
+    // unknown enrollmentId / record name as a replacement. `up` below shows what really happens.)
+    expect(steps.filter((line) => / delete/.test(line))).toEqual([]);
+    expect(fs.readFileSync(quickstart.stateFile, "utf8")).toBe(stateBefore);
+    expect(await world.mustHaveCiphers(enrollment!.id)).toBe("ak-akamai-2018q3");
+  }, 30_000);
+
+  it("up repairs the drift, and a following preview shows no changes", async () => {
+    const [enrollment] = await world.enrollmentsFor(names[0]!);
+    const serialBefore = stackOutputs(readState(quickstart.stateFile)).serialNumber;
+    const up = await runEngineCommand("up", quickstart);
+    expectExit(up, 0);
+    // The cipher change is a network-configuration change: CPS deploys it (change management
+    // included) with the same certificate; the challenge records stay as they are.
+    expect(stepLines(up.output).sort()).toEqual([
+      expect.stringMatching(/^ {2}~ +www \(.*:Deployment\) update/),
+      expect.stringMatching(/^ {2}~ +www \(.*:DvValidation\) update/),
+      expect.stringMatching(/^ {2}~ +www \(.*:Enrollment\) update/),
+    ]);
+    expect(await world.mustHaveCiphers(enrollment!.id)).toBe("ak-akamai-2020q1");
+    const outputs = stackOutputs(readState(quickstart.stateFile));
+    expect(outputs.serialNumber).toBe(serialBefore);
+    expect(outputs.tlsCheck).toMatch(/^OK/);
+    expect(await world.enrollmentsFor(names[0]!)).toHaveLength(1);
+
+    const preview = await runEngineCommand("preview", quickstart);
+    expectExit(preview, 0);
+    expect(stepLines(preview.output)).toEqual([]);
+    expect(preview.output).toMatch(/^Resources: \d+ unchanged$/m);
+  }, 45_000);
+
+  it("destroy refuses to delete the certificate live on production and says how to allow it", async () => {
+    const destroy = await runEngineCommand("destroy", quickstart);
+    expectExit(destroy, 1);
+    expect(destroy.output).toMatch(/has a certificate live on the production network/);
+    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true/);
+    expect(await world.enrollmentsFor(names[0]!)).toHaveLength(1);
+    expect(resourceTypes(readState(quickstart.stateFile))).toEqual(["Enrollment"]);
+  }, 30_000);
+});
+
+describe("a run killed with kill -9 during DvValidation", () => {
+  const cn = `www.${KILL_ZONE}`;
+  const TEN_MINUTES = 600_000;
+
+  it("up again converges on the same enrollment", async () => {
+    // CPS rechecks only when told, and issuing takes ten emulator minutes: DvValidation waits there.
+    const fast = await world.stepDurations();
+    await world.admin("PUT", "/config/step-durations", { "check-for-cert": TEN_MINUTES, "dv-recheck-interval": TEN_MINUTES });
+
+    const child = startEngine("up", killStack);
+    let exitedEarly: EngineExit | undefined;
+    void child.exited.then((exit) => (exitedEarly = exit));
+    await waitFor(
+      "DvValidation to tell CPS the challenges are in place",
+      () => {
+        if (exitedEarly) throw new Error(`up exited (${exitedEarly.code}) before DvValidation waited:\n${exitedEarly.output}`);
+        return /told CPS the dns-01 challenges are in place/.test(child.output()) || undefined;
+      },
+      45_000,
+    );
+    await waitFor(
+      "the change to wait in check-for-cert",
+      async () => {
+        const [enrollment] = await world.enrollmentsFor(cn);
+        return enrollment?.pendingChangeId && (await world.changeStatus(enrollment.pendingChangeId)) === "check-for-cert" ? true : undefined;
+      },
+      10_000,
+    );
+
+    // The engine, the program and the dynamic-provider host are all alive, and all die together.
+    expect(liveProcessesInGroup(child.pid).length).toBeGreaterThanOrEqual(3);
+    child.killGroup();
+    expect((await child.exited).signal).toBe("SIGKILL");
+    await waitUntilGroupGone(child.pid);
+    const killed = readState(killStack.stateFile);
+    expect(killed.pendingOperations).toEqual([expect.objectContaining({ operation: "creating", urn: expect.stringContaining("DvValidation") })]);
+    expect(resourceTypes(killed)).toContain("Enrollment");
+
+    // CPS carries on without us: the certificate gets issued while nobody watches.
+    await world.admin("PUT", "/config/step-durations", { "check-for-cert": fast["check-for-cert"], "dv-recheck-interval": fast["dv-recheck-interval"] });
+    await world.admin("POST", "/clock/advance", { ms: TEN_MINUTES });
+
+    const up = await runEngineCommand("up", killStack);
+    expectExit(up, 0);
+    expect(up.output).toMatch(/the previous run was interrupted while creating .*DvValidation/);
+    const state = readState(killStack.stateFile);
+    expect(stackOutputs(state).tlsCheck).toMatch(/^OK/);
+    expect(state.pendingOperations).toEqual([]);
+    expect(resourceTypes(state)).toEqual(["Deployment", "DvValidation", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment"]);
+    const enrollments = await world.enrollmentsFor(cn);
+    expect(enrollments.map((e) => e.id)).toEqual([stackOutputs(state).enrollmentId]);
+  }, 90_000);
+
+  it("destroy removes the certificate and its challenge records from the emulator", async () => {
+    expect((await world.txtRecords(KILL_ZONE)).length).toBeGreaterThan(0);
+    const destroy = await runEngineCommand("destroy", killStack);
+    expectExit(destroy, 0);
+    expect(await world.enrollmentsFor(cn)).toEqual([]);
+    expect(await world.txtRecords(KILL_ZONE)).toEqual([]);
+    expect(resourceTypes(readState(killStack.stateFile))).toEqual([]);
+  }, 30_000);
+});
