@@ -4,41 +4,28 @@
  * pebble (acme-client used directly, as a user's own CA would be) and uploaded; a certificate that
  * does not belong to the CSR produces post-verification warnings.
  */
-import * as fs from "node:fs";
-import * as net from "node:net";
 import * as acme from "acme-client";
 import * as https from "node:https";
 import { splitPem } from "../../emulator/pki/parse";
 import { WARNING_TEXT } from "../../emulator/cps/warnings";
 import { enrollmentRequestSchema } from "../../provider/cps";
-import { PEBBLE_BINARY, startPebble, type RunningPebble } from "../emulator-net/pebble-harness";
+import { hasPebble, PEBBLE_BINARY, startPebble, type RunningPebble } from "../support/pebble";
+import { freePort } from "../support/ports";
 import { completeDvWithDns01, createDv, dvEnrollment, input, startE2e, tlsHandshake, waitStatus, type E2e } from "./helpers";
 
-const havePebble = fs.existsSync(PEBBLE_BINARY);
-if (!havePebble) {
+if (!hasPebble) {
   console.warn(`SKIPPED: ${PEBBLE_BINARY} is not installed; the ACME-backed e2e tests need Debian's pebble (apt-get install pebble)`);
 }
-const describeWithPebble = havePebble ? describe : describe.skip;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const describeWithPebble = hasPebble ? describe : describe.skip;
 
 let pebble: RunningPebble | undefined;
 let e2e: E2e;
 
 beforeAll(async () => {
-  if (!havePebble) return;
+  if (!hasPebble) return;
   // pebble needs the DNS address before the emulator (which needs pebble's directory) starts
   const dnsPort = await freePort();
-  pebble = await startPebble(`127.0.0.1:${dnsPort}`);
+  pebble = await startPebble({ dnsServer: `127.0.0.1:${dnsPort}` });
   e2e = await startE2e({ ca: "acme", dnsPort, acme: { directoryUrl: pebble.directoryUrl, caCertPem: pebble.tlsCaPem, managementUrl: pebble.managementUrl } });
   expect((await e2e.admin("POST", "/dns/zones", { zone: "acme.test" })).status).toBe(201);
 }, 40_000);

@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { createZoneStore } from "../../emulator/dns/zone-store";
 import { startDnsServer, type DnsServer } from "../../emulator/dns/server";
@@ -6,9 +5,8 @@ import { createAcmeCa } from "../../emulator/ca/acme-ca";
 import { createKeyFactory } from "../../emulator/pki/key-factory";
 import { verifyChain } from "../../emulator/pki/chain";
 import type { CertificateAuthority } from "../../emulator/seams";
-import { PEBBLE_BINARY, startPebble, type RunningPebble } from "./pebble-harness";
+import { hasPebble, PEBBLE_BINARY, startPebble, type RunningPebble } from "../support/pebble";
 
-const hasPebble = fs.existsSync(PEBBLE_BINARY);
 if (!hasPebble) {
   // CI installs pebble (apt-get install pebble); locally the suite says plainly why it did not run.
   console.warn(`Skipping the ACME CA backend tests: ${PEBBLE_BINARY} is not installed (apt-get install -y pebble).`);
@@ -24,7 +22,7 @@ describeWithPebble("acme CA backend against a real pebble", () => {
   beforeAll(async () => {
     store.createZone("acme.test");
     dns = await startDnsServer(store);
-    pebble = await startPebble(dns.address);
+    pebble = await startPebble({ dnsServer: dns.address });
     ca = await createAcmeCa({ directoryUrl: pebble.directoryUrl, caCertPem: pebble.tlsCaPem, managementUrl: pebble.managementUrl, dnsServer: dns.address });
   });
   afterAll(async () => {

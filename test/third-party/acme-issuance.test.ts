@@ -11,7 +11,7 @@ import { publicKeyFingerprint } from "../../provider/resources/csr-outputs";
 import { toPropertyMap } from "../harness";
 import { StackDriver } from "../integration/stack-driver";
 import { ExtraKind } from "./extra-kinds";
-import { hasPebble, Pebble, PEBBLE_BINARY, startPebble } from "./pebble";
+import { hasPebble, PEBBLE_BINARY, startPebble, type RunningPebble } from "../support/pebble";
 
 jest.setTimeout(120_000);
 
@@ -40,7 +40,7 @@ describe.each([
 ])("ACME issuance %s", (_label, eab) => {
   const store = createZoneStore();
   let dns: DnsServer;
-  let pebble: Pebble;
+  let pebble: RunningPebble;
   let driver: StackDriver;
   let orders: ExtraKind;
 
@@ -48,7 +48,7 @@ describe.each([
     if (!hasPebble) return;
     store.createZone(ZONE);
     dns = await startDnsServer(store);
-    pebble = await startPebble({ dnsServer: dns.address, ...(eab ? { eab: { [eab.kid]: eab.hmacKey } } : {}) });
+    pebble = await startPebble({ dnsServer: dns.address, validitySeconds: 180 * 86_400, ...(eab ? { externalAccountMACKeys: { [eab.kid]: eab.hmacKey } } : {}) });
     driver = await StackDriver.start({ "pulumi-akamai-cps:dnsResolvers": dns.address });
     orders = new ExtraKind(driver, "AcmeOrder", "acme-order", "acmeOrderProvider");
   });

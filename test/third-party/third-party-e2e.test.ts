@@ -15,7 +15,7 @@ import { toPropertyMap } from "../harness";
 import { startTestStack, TestStack, CONTACT } from "../integration/fixtures";
 import { ExtraKind } from "./extra-kinds";
 import { createRoot } from "./test-ca";
-import { hasPebble, Pebble, PEBBLE_BINARY, startPebble } from "./pebble";
+import { hasPebble, PEBBLE_BINARY, startPebble, type RunningPebble } from "../support/pebble";
 
 jest.setTimeout(180_000);
 
@@ -47,7 +47,7 @@ describeWithPebble.each([
 ])("third-party certificate from an ACME CA %s", (_label, zone, eab) => {
   const names = [`www.${zone}`, zone];
   let stack: TestStack;
-  let pebble: Pebble;
+  let pebble: RunningPebble;
   let orders: ExtraKind;
 
   beforeAll(async () => {
@@ -56,7 +56,7 @@ describeWithPebble.each([
     const standardRoot = await createRoot("CN=Some Standard Root");
     stack = await startTestStack({ zones: [zone], thirdPartyTrustedRootsPem: standardRoot.pem });
     if (!stack.emulator.dns || !stack.emulator.production) throw new Error("the emulator reports no DNS server or production listener");
-    pebble = await startPebble({ dnsServer: stack.emulator.dns, validitySeconds: 180 * 86_400, ...(eab ? { eab: { [eab.kid]: eab.hmacKey } } : {}) });
+    pebble = await startPebble({ dnsServer: stack.emulator.dns, validitySeconds: 180 * 86_400, ...(eab ? { externalAccountMACKeys: { [eab.kid]: eab.hmacKey } } : {}) });
     orders = new ExtraKind(stack.driver, "AcmeOrder", "acme-order", "acmeOrderProvider");
   });
   afterAll(async () => {
