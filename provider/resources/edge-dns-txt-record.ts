@@ -63,7 +63,9 @@ export const edgeDnsTxtRecordProvider = {
     return checkWith(edgeDnsTxtRecordInputsSchema, news);
   },
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.name) || hasUnknowns(news.zone) ? ["name"] : [] };
+    // Unknown during preview (the Enrollment feeding the name is being updated): plan an update;
+    // `up` diffs again with known values and replaces only if the name really changed.
+    if (hasUnknowns(news)) return { changes: true, replaces: [] };
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
     const replaces = ["zone", "name"].filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k as "zone" | "name"]);
     const changes = replaces.length > 0 || JSON.stringify(olds.values) !== JSON.stringify(i.values) || Number(olds.ttl ?? 60) !== i.ttl;

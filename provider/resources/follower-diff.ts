@@ -20,7 +20,11 @@ export async function diffFollower<S extends z.ZodObject>(
   /** Input keys whose change means a new resource (besides enrollmentId). */
   replaceKeys: readonly string[] = [],
 ): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
+  // During preview an enrollment that will be updated has unknown outputs (the dynamic-provider host
+  // cannot preview updates), so an unknown enrollmentId nearly always means "same enrollment, being
+  // updated". Planning a replacement here would show every Deployment as replaced after a cipher
+  // edit; `up` diffs again with known values and replaces if the id really changed.
+  if (hasUnknowns(news)) return { changes: true, replaces: [] };
   const inputs = parseInputs(schema, news) as { enrollmentId: number };
   const replaces = [
     ...(Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : []),
