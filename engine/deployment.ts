@@ -18,6 +18,8 @@ export interface DeploymentOptions {
   store: StateStore;
   reporter: Reporter;
   hosts: HostPool;
+  /** Called on the first failed step: the engine stops the program, as `pulumi up` does. */
+  onFirstFailure?: () => void;
 }
 
 type Base = Pick<StateResource, "urn" | "type" | "name" | "custom" | "parent" | "dependencies">;
@@ -53,6 +55,7 @@ export class Deployment implements MonitorHandler {
       const message = messageOf(error);
       this.failures.push(message);
       this.options.reporter.step({ op: "failed", urn, name: request.name, type: request.type, detail: message });
+      if (this.failures.length === 1) this.options.onFirstFailure?.();
       throw error;
     }
   }
@@ -73,6 +76,8 @@ export class Deployment implements MonitorHandler {
   /** After the program: deletes what it no longer declares and old copies of replaced resources, dependents first. */
   async finish(programSucceeded: boolean): Promise<void> {
     const { store, reporter } = this.options;
+    // Steps already started run to completion (also when the program was stopped after a failure).
+    await Promise.all(this.completions.values());
     const doomed = store.state.resources.filter((r) => r.pendingDelete || !this.registered.has(r.urn));
     if (!programSucceeded) {
       if (doomed.length > 0) reporter.line(`  (${doomed.length} delete(s) skipped because the program failed)`);
@@ -264,6 +269,7 @@ export class Deployment implements MonitorHandler {
     const message = messageOf(error);
     this.failures.push(message);
     this.options.reporter.step({ ...record("failed", resource), detail: message });
+    if (this.failures.length === 1) this.options.onFirstFailure?.();
   }
 }
 

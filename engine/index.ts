@@ -78,14 +78,16 @@ export async function runEngine(options: RunEngineOptions): Promise<RunEngineRes
       stack: options.stack,
       write,
     });
-    const deployment = new Deployment({ project: project.name, stack: options.stack, dryRun, store, reporter, hosts });
+    const stopProgram = new AbortController();
+    const deployment = new Deployment({ project: project.name, stack: options.stack, dryRun, store, reporter, hosts, onFirstFailure: () => stopProgram.abort() });
     current.deployment = deployment;
 
     let ok: boolean;
     if (options.command === "up" || options.command === "preview") {
-      const exitCode = await runProgram({ project, stack: options.stack, dryRun, config, monitorAddress: server.address, env, write });
+      const exitCode = await runProgram({ project, stack: options.stack, dryRun, config, monitorAddress: server.address, env, write, signal: stopProgram.signal });
       const programOk = exitCode === 0 && deployment.failures.length === 0;
-      if (exitCode !== 0) reporter.line(`  the program exited with code ${exitCode}`);
+      if (stopProgram.signal.aborted) reporter.line("  the program was stopped after the first failed step");
+      else if (exitCode !== 0) reporter.line(`  the program exited with code ${exitCode}`);
       await deployment.finish(programOk);
       ok = programOk && deployment.failures.length === 0;
     } else if (options.command === "refresh") {

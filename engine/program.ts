@@ -18,6 +18,12 @@ export interface ProgramRun {
   monitorAddress: string;
   env: NodeJS.ProcessEnv;
   write: (line: string) => void;
+  /**
+   * Aborted on the first failed step. Like the Pulumi engine, we then stop the program instead of
+   * letting it carry on: in-flight steps finish, no new ones start, and the SDK does not spend
+   * tens of seconds formatting the rejected outputs of every dependent resource.
+   */
+  signal?: AbortSignal;
 }
 
 /** Where the program runs: `main` if it is a directory, else the project directory. */
@@ -59,7 +65,13 @@ export function runProgram(run: ProgramRun): Promise<number> {
     splitLines(child.stdout, (line) => run.write(`    ${line}`));
     splitLines(child.stderr, (line) => run.write(`    ${line}`));
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const stop = () => child.kill("SIGKILL");
+    if (run.signal?.aborted) stop();
+    run.signal?.addEventListener("abort", stop, { once: true });
+    child.once("close", (code, signal) => {
+      run.signal?.removeEventListener("abort", stop);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
