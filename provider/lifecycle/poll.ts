@@ -5,6 +5,7 @@
  * changes. Rate limits and Retry-After are handled by the HTTP client underneath.
  */
 import { formatElapsed, Progress } from "./progress";
+import { isTransient } from "./transient";
 
 export interface PollTiming {
   /** First interval, and the interval right after a change is observed. Default 500 ms. */
@@ -31,6 +32,12 @@ export interface WaitOptions extends PollTiming {
   what: string;
   timeoutMs: number;
   progress?: Progress;
+  /**
+   * Errors from a step that mean "try again" rather than "fail" (default: 5xx, 429 and network
+   * errors the HTTP client did not retry, e.g. on acknowledgement POSTs). The next step re-reads
+   * the change first, so an acknowledgement that did land is not sent twice.
+   */
+  retryOn?: (error: unknown) => boolean;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -67,8 +74,15 @@ export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: Wa
   let lastState: string | undefined;
   let lastDetail: string | undefined;
   let lastPrinted = started;
+  const retryOn = options.retryOn ?? isTransient;
   for (;;) {
-    const result = await step();
+    let result: PollStep<T>;
+    try {
+      result = await step();
+    } catch (e) {
+      if (!retryOn(e)) throw e;
+      result = { state: "CPS did not answer", detail: e instanceof Error ? e.message : String(e) };
+    }
     const t = now();
     const elapsed = t - started;
     const line = `${options.what}: ${result.state}${result.detail ? ` - ${result.detail}` : ""} (${formatElapsed(elapsed)})`;

@@ -127,8 +127,8 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         await client.acknowledgeDvChallenges(dv);
         progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
       } catch (e) {
-        // CPS rechecks on its own schedule: it may have validated and moved on between our read and
-        // the acknowledgement (409/404 after the client's own retries). The next status read tells.
+        // (Transient failures are retried by waitUntil with a fresh status read.) It may have validated and moved on between our read and the acknowledgement (409/404
+        // after the client's own retries): the next status read tells.
         if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
         progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
       }

@@ -10,6 +10,7 @@ import { checkWith, parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { configureFrom, getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
+import { isTransient } from "../lifecycle/transient";
 
 export const edgeDnsTxtRecordInputsSchema = z
   .object({
@@ -49,10 +50,25 @@ function recordSet(i: Inputs) {
   return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };
 }
 
-async function put(i: Inputs, exists: boolean): Promise<void> {
+const WRITE_ATTEMPTS = 4;
+
+/**
+ * Create or replace the record set. Writing a record set is idempotent in effect, so a transient
+ * failure (5xx, 429, reset: the client does not retry POSTs) is retried after checking what exists.
+ */
+async function put(i: Inputs): Promise<void> {
   const dns = getClient().edgeDns;
-  if (exists) await dns.updateRecordSet(i.zone, recordSet(i));
-  else await dns.createRecordSet(i.zone, recordSet(i));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = await dns.getRecordSet(i.zone, i.name, "TXT");
+      if (existing) await dns.updateRecordSet(i.zone, recordSet(i));
+      else await dns.createRecordSet(i.zone, recordSet(i));
+      return;
+    } catch (e) {
+      if (!isTransient(e) || attempt >= WRITE_ATTEMPTS) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt * Math.random()));
+    }
+  }
 }
 
 export const edgeDnsTxtRecordProvider = {
@@ -73,14 +89,12 @@ export const edgeDnsTxtRecordProvider = {
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, props);
-    const existing = await getClient().edgeDns.getRecordSet(i.zone, i.name, "TXT");
-    await put(i, !!existing);
+    await put(i);
     return { id: `${i.zone}/${i.name}/TXT`, outs: { ...props, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
   async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
-    const existing = await getClient().edgeDns.getRecordSet(i.zone, i.name, "TXT");
-    await put(i, !!existing);
+    await put(i);
     return { outs: { ...news, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {

@@ -116,3 +116,22 @@ describe("mergeChallenges", () => {
     expect(merged.dnsChallenges).toEqual({ "a.example.com": old, "b.example.com": fresh });
   });
 });
+
+describe("waitUntil and transient CPS errors", () => {
+  const fast = { what: "test", timeoutMs: 60_000, sleep: async () => {} };
+  it("polls again after a 5xx from a step (e.g. an acknowledgement POST the client does not retry)", async () => {
+    const { CpsApiError } = jest.requireActual("../../provider/cps") as typeof import("../../provider/cps");
+    let calls = 0;
+    const result = await waitUntil(async () => {
+      calls++;
+      if (calls === 1) throw new CpsApiError({ status: 503, method: "POST", path: "/cps/v2/x" });
+      return { done: "ok", state: "done" };
+    }, fast);
+    expect(result).toBe("ok");
+    expect(calls).toBe(2);
+  });
+  it("fails at once on an error that is not transient", async () => {
+    const { CpsApiError } = jest.requireActual("../../provider/cps") as typeof import("../../provider/cps");
+    await expect(waitUntil(async () => Promise.reject(new CpsApiError({ status: 400, method: "POST", path: "/cps/v2/x" })), fast)).rejects.toThrow(/400/);
+  });
+});
