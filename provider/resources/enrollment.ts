@@ -19,6 +19,7 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
+import { isTransient } from "../lifecycle/transient";
 import { checkWith, parseInputs, pickKeys } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
@@ -128,6 +129,39 @@ async function findResumable(client: CpsClient, inputs: EnrollmentInputs): Promi
     .sort((a, b) => b.id - a.id)[0];
 }
 
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * POST the enrollment. The client never repeats a POST that may have reached CPS (a 5xx or a reset
+ * mid-request), because repeating it could create a second enrollment. Here we can tell: after such
+ * a failure, look for the enrollment the POST may have created before posting again.
+ */
+async function postEnrollment(client: CpsClient, inputs: EnrollmentInputs, progress: Progress): Promise<{ enrollmentId: number; changeId: number | null }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await client.createEnrollment({
+        contractId: inputs.contractId,
+        enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }),
+        ...(inputs.allowDuplicateCommonName ? { allowDuplicateCn: true } : {}),
+        ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
+        ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
+      });
+      const changeId = result.changeIds.length > 0 ? Math.max(...result.changeIds) : null;
+      progress(`created enrollment ${result.enrollmentId} (change ${changeId ?? "none"})`);
+      return { enrollmentId: result.enrollmentId, changeId };
+    } catch (e) {
+      if (!isTransient(e) || attempt >= CREATE_ATTEMPTS) throw e;
+      progress(`creating the enrollment failed (${e instanceof Error ? e.message : String(e)}); checking whether CPS created it anyway`);
+      invalidateLiveEnrollments(client, inputs.contractId);
+      const landed = await findResumable(client, inputs);
+      if (landed) {
+        progress(`CPS did create enrollment ${landed.id}: continuing with it`);
+        return { enrollmentId: landed.id, changeId: latestPendingChange(landed)?.changeId ?? null };
+      }
+    }
+  }
+}
+
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(enrollmentInputsSchema, props);
   const client = getClient();
@@ -152,17 +186,10 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
       changeType = pending?.changeType ?? null;
       progress(`resuming enrollment ${enrollmentId} left by an interrupted run (change ${changeId}) instead of creating a duplicate`);
     } else {
-      const result = await client.createEnrollment({
-        contractId: inputs.contractId,
-        enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }),
-        ...(inputs.allowDuplicateCommonName ? { allowDuplicateCn: true } : {}),
-        ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
-        ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
-      });
-      enrollmentId = result.enrollmentId;
-      changeId = result.changeIds.length > 0 ? Math.max(...result.changeIds) : null;
+      const created = await postEnrollment(client, inputs, progress);
+      enrollmentId = created.enrollmentId;
+      changeId = created.changeId;
       changeType = "new-certificate";
-      progress(`created enrollment ${enrollmentId} (change ${changeId ?? "none"})`);
     }
   }
   invalidateLiveEnrollments(client, inputs.contractId);
