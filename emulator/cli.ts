@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import * as fs from "fs";
 import { startEmulator, type EmulatorOptions, type StepDurations } from "./index";
 
