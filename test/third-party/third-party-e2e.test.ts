@@ -28,10 +28,16 @@ const ALGORITHMS = [
 ] as const;
 type Csrs = { rsa?: string; ecdsa?: string };
 
-function handshake(address: string, servername: string, ca: string): Promise<{ authorized: boolean; error?: string; serialNumber?: string }> {
+/** TLS 1.2 clients limited to one key type, so each certificate of the dual stack is checked. */
+const ONLY = {
+  RSA: { maxVersion: "TLSv1.2", ciphers: "ECDHE-RSA-AES128-GCM-SHA256" },
+  ECDSA: { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256" },
+} as const;
+
+function handshake(address: string, servername: string, ca: string, only: (typeof ONLY)[keyof typeof ONLY]): Promise<{ authorized: boolean; error?: string; serialNumber?: string }> {
   const [host, port] = address.split(":");
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: host!, port: Number(port), servername, ca, rejectUnauthorized: false }, () => {
+    const socket = tls.connect({ host: host!, port: Number(port), servername, ca, rejectUnauthorized: false, ...only }, () => {
       const peer = socket.getPeerX509Certificate();
       const error = socket.authorizationError ? String(socket.authorizationError) : undefined;
       resolve({ authorized: socket.authorized, ...(error ? { error } : {}), ...(peer ? { serialNumber: peer.serialNumber } : {}) });
@@ -127,14 +133,17 @@ describeWithPebble.each([
     return ops;
   }
 
+  /** Both certificates of the dual stack are live: each client gets the one for its key type, and it verifies. */
   async function expectLive(): Promise<string> {
-    const rsa = stack.driver.outputs("shop-rsa");
     const root = await pebble.rootsPem();
-    const result = await handshake(stack.emulator.production!, names[0]!, root);
-    expect(result).toMatchObject({ authorized: true });
-    // Dual-stack: the listener serves the RSA certificate (one key per SNI context in Node).
-    expect(result.serialNumber).toBe(new X509Certificate(rsa.certificatePem as string).serialNumber);
-    return result.serialNumber!;
+    const serials: string[] = [];
+    for (const [alg, output] of [["RSA", "shop-rsa"], ["ECDSA", "shop-ecdsa"]] as const) {
+      const result = await handshake(stack.emulator.production!, names[0]!, root, ONLY[alg]);
+      expect({ alg, ...result }).toMatchObject({ alg, authorized: true });
+      expect(result.serialNumber).toBe(new X509Certificate(stack.driver.outputs(output).certificatePem as string).serialNumber);
+      serials.push(result.serialNumber!);
+    }
+    return serials.join("/");
   }
 
   it("issues both certificates through declared records, uploads them and serves them on production", async () => {
