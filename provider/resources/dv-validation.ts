@@ -39,6 +39,9 @@ export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
 
 type Props = Record<string, unknown>;
 
+/** How often a waiting DvValidation re-reads the per-domain validation state. */
+const DOMAIN_REFRESH_MS = 20_000;
+
 const terminalDomainStatuses = new Set(["INVALIDATED", "TOKEN_EXPIRED", "EXPIRED", "ERROR", "INVALID"]);
 
 function domainSummary(states: Record<string, DomainValidationState>): { pending: string[]; failed: string[]; detail: string } {
@@ -92,6 +95,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   const started = Date.now();
   let acknowledged = false;
   let lastDomains: Record<string, DomainValidationState> = {};
+  let lastDomainsAt = 0;
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
     const change = await client.getChangeStatus(inputs.enrollmentId, changeId);
@@ -118,8 +122,12 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
     }
     const dv = findInput(change, INPUT.dvChallenges);
     if (!dv || !isDvCoordination(change.statusInfo.status)) return { state };
+    // The per-domain state costs a second call; once the challenges are submitted, the change status
+    // says when validation is over, so the domains are read at most every DOMAIN_REFRESH_MS.
+    if (acknowledged && Date.now() - lastDomainsAt < DOMAIN_REFRESH_MS) return { state, detail: domainSummary(lastDomains).detail };
     const challenges = extractChallenges(await client.getDvChallenges(dv));
     lastDomains = challenges.domainStatus;
+    lastDomainsAt = Date.now();
     const summary = domainSummary(challenges.domainStatus);
     if (!acknowledged) {
       if (inputs.challengeType === "dns-01" && inputs.checkPropagation) await waitForPropagation(challenges, inputs, progress);
