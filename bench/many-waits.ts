@@ -14,6 +14,7 @@ import { startEmulator } from "../emulator";
 import { adminClient, anything } from "./admin";
 import { WIDE_AUTH_WINDOW_MS } from "./profile";
 import { mapLimit, seedEnrollments } from "./seed-enrollments";
+import { waitUntilChangesLeave } from "./settle";
 
 export const WAITS_SCALE = 10;
 const LIMIT = { requests: 20, perMs: 2000 };
@@ -55,14 +56,9 @@ export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
     const domains = Array.from({ length: waits }, (_, i) => `w${i}.bench.test`);
     await mapLimit(domains, 16, (d) => admin("POST", `/domains/${d}/validate`, anything, {}));
     const seeded = await seedEnrollments(emu, waits, ["K-0N7RAK71"], "w");
-    // Every change past domain validation before the waits start (else CPS and the ack race, see the report).
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const state = JSON.stringify(await admin("GET", "/state", anything));
-      if (!/generate-csr|coodinate-domain-validation/.test(state)) break;
-      if (Date.now() > deadline) throw new Error("seeded changes did not leave domain validation in time");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Every change past CSR generation and domain validation before the waits start: else the
+    // emulator's key generation competes with the worker for the CPU, and CPS and the ack race.
+    await waitUntilChangesLeave(admin, seeded.map((s) => s.changeId), ["generate-csr", "coodinate-domain-validation", "coordinate-domain-validation"]);
     const idsFile = path.join(dir, "ids.json");
     fs.writeFileSync(idsFile, JSON.stringify(seeded.map((s) => s.enrollmentId)));
     emu.faults.configure({ rateLimit: { enabled: true, requests: LIMIT.requests, perMs: LIMIT.perMs / WAITS_SCALE } });

@@ -6,8 +6,10 @@
  */
 import { startEmulator } from "../emulator";
 import { CpsClient } from "../provider/cps";
-import { startBenchHost } from "./host";
+import { adminClient } from "./admin";
+import { providerText, startBenchHost } from "./host";
 import { mapLimit, seedEnrollments } from "./seed-enrollments";
+import { waitUntilChangesLeave } from "./settle";
 
 export const PREVIEW_CONCURRENCY = 16;
 export const PREVIEW_CONTRACTS = ["K-0N7RAK71", "K-BENCH2"];
@@ -23,9 +25,12 @@ export interface PreviewResult {
 }
 
 export async function runPreviewAtScale(n: number): Promise<PreviewResult> {
-  const emu = await startEmulator({ standIns: true });
+  // No DV rechecks: N changes rechecking every second is emulator work on the bench's CPU.
+  const emu = await startEmulator({ standIns: true, stepDurations: { "dv-recheck-interval": 10 * 86_400_000 } });
   try {
     const seeded = await seedEnrollments(emu, n, PREVIEW_CONTRACTS, `p${n}-`);
+    await waitUntilChangesLeave(adminClient(emu.admin), seeded.map((s) => s.changeId), ["generate-csr"]);
+    await providerText("Enrollment");
     emu.faults.configure({ latency: { ms: 50, jitterMs: 0 } });
 
     const host = await startBenchHost({ config: { "pulumi-akamai-cps:edgerc": emu.edgerc, "pulumi-akamai-cps:section": emu.section, "pulumi-akamai-cps:caCertPath": emu.caCert } });
