@@ -27,7 +27,7 @@ import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewO
 import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
 import { keepInState, PartialStateError } from "./partial-state";
 import { configureFrom, getClient } from "./provider-config";
-import { csrOutputs, CsrOutputs } from "./csr-outputs";
+import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
@@ -75,6 +75,15 @@ function slotsAndLive(e: Enrollment): Pick<EnrollmentComputed, "location" | "ass
     stagingSlots: e.stagingSlots ?? [],
     autoRenewalStartTime: e.autoRenewalStartTime ?? null,
   };
+}
+
+/**
+ * CSR parsing pulls in @peculiar/x509, about half of this provider's modules (~130 ms to load):
+ * required on first use, so a preview (every diff of a stack, in a fresh host) never loads it.
+ */
+function csrOutputs(list: ReadonlyArray<{ keyAlgorithm: string; csr: string }>): CsrOutputs {
+  const lazy: typeof import("./csr-outputs") = require("./csr-outputs");
+  return lazy.csrOutputs(list);
 }
 
 /** Outputs after following a change to its actionable point; keeps the previous challenges/CSRs when none are offered now. */
