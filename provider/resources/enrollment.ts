@@ -234,8 +234,13 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
       return { id, outs };
     }
     if (inputs.clientMutualAuthentication) {
-      // CPS does not take mutual TLS settings on create; they follow in a PUT (as Terraform does).
-      await client.updateEnrollment({ enrollmentId, enrollment: enrollmentRequest(inputs), allowCancelPendingChanges: true });
+      // CPS does not take mutual TLS settings on create; they follow in a PUT (as Terraform does),
+      // which replaces the just-created change: follow the change the PUT leaves pending.
+      const put = await client.updateEnrollment({ enrollmentId, enrollment: enrollmentRequest(inputs), allowCancelPendingChanges: true });
+      const pending = put.changeIds.length > 0 ? Math.max(...put.changeIds) : latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
+      if (pending !== undefined) changeId = pending;
+      outs = { ...outs, pendingChangeId: changeId };
+      progress(`applied mutual TLS settings (change ${changeId ?? "none"})`);
     }
     const actionable = changeId !== null ? await followChange(client, inputs, enrollmentId, changeId, progress, timeout) : undefined;
     const live = await client.getEnrollment(enrollmentId);

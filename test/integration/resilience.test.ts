@@ -132,4 +132,16 @@ describe("interrupted and refused runs resume", () => {
       await stack.admin("PUT", "/faults", { errors: { percent: 0 }, methods: null });
     }
   });
+
+  it("creates an enrollment with mutual TLS settings (applied by a follow-up update) and follows the change that leaves", async () => {
+    const inputs = enrollmentInputs(ZONE, { commonName: `mtls.${ZONE}`, sans: [], changeManagement: false, clientMutualAuthentication: { setId: "set-123", sendCaListToClient: true } });
+    const created = await stack.driver.up("Enrollment", "mtls", inputs);
+    if (created.op === "failed") throw new Error(created.message);
+    const out = stack.driver.outputs("mtls");
+    expect(Object.keys(out.dnsChallenges as Challenges)).toEqual([`mtls.${ZONE}`]);
+    const live = (await stack.admin("GET", `/enrollments/${out.enrollmentId}`)) as Record<string, unknown>;
+    expect(JSON.stringify(live)).toContain("set-123");
+    await stack.driver.newRun();
+    expect((await stack.driver.preview("Enrollment", "mtls", inputs)).changes).toBe("none");
+  });
 });
