@@ -14,6 +14,7 @@ import { startEmulator } from "../emulator";
 import { adminClient, anything } from "./admin";
 import { WIDE_AUTH_WINDOW_MS } from "./profile";
 import { mapLimit, seedEnrollments } from "./seed-enrollments";
+import { reusedKeyFactory } from "./reused-key-factory";
 import { waitUntilChangesLeave } from "./settle";
 
 export const WAITS_SCALE = 10;
@@ -46,6 +47,7 @@ export interface ManyWaitsResult {
 export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
   const emu = await startEmulator({
     standIns: true,
+    keyFactory: reusedKeyFactory(),
     timeScale: WAITS_SCALE,
     authWindowMs: WIDE_AUTH_WINDOW_MS,
     stepDurations: { "generate-csr": 1000, "check-for-cert": 600_000, "dv-recheck-interval": 10 * 86_400_000 },
