@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { CpsApiError, CpsNetworkError } from "./errors";
 import type { EdgeGridCredentials } from "./credentials";
 import { EdgeGridSigner } from "./signer";
-import type { RateLimiter } from "./rate-limiter";
+import type { RateLimiter, ReleaseSlot } from "./rate-limiter";
 import {
   backoffDelayMs,
   MAX_RETRY_AFTER_MS,
@@ -122,10 +122,15 @@ export class Transport {
       let suggestedMs: number | undefined;
       let failure: Error;
       let retryable: boolean;
+      let rateLimited = false;
+      // The slot is held until the answer is in: the server counts the request on arrival, which
+      // can be any time up to then (see RateLimiter.reserve).
+      let release: ReleaseSlot | undefined;
       try {
-        await this.options.limiter.acquire();
+        release = await this.options.limiter.reserve({ retry: attempt > 1 });
         if (request.extraLimiter !== undefined) await request.extraLimiter.acquire();
         const raw = await this.once(request, target, body);
+        release();
         if (raw.status >= 200 && raw.status < 300) {
           return { ...raw, target };
         }
@@ -135,6 +140,7 @@ export class Transport {
         suggestedMs = error.retryAfterMs;
         if (raw.status === 429) {
           retryable = true;
+          rateLimited = true;
         } else if (raw.status >= 500) {
           retryable = idempotent;
         } else if ((raw.status === 404 || raw.status === 409) && request.retryTransientAck === true) {
@@ -149,6 +155,8 @@ export class Transport {
         reason = `network error ${error.code}`;
         // A certificate that fails verification will fail the same way again.
         retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));
+      } finally {
+        release?.();
       }
       if (!retryable || attempt >= maxAttempts) throw failure;
       if (suggestedMs !== undefined && suggestedMs > MAX_RETRY_AFTER_MS) throw failure;
@@ -156,9 +164,17 @@ export class Transport {
       this.options.log(
         "debug",
         `retrying ${request.method} ${target} after ${reason} (attempt ${attempt + 1} of ${maxAttempts}) in ${delay} ms` +
-          (suggestedMs !== undefined ? " as the server asked" : ""),
+          (suggestedMs !== undefined ? " as the server asked" : "") +
+          (rateLimited ? "; every request on this account waits with it" : ""),
       );
-      await this.options.clock.sleep(delay);
+      if (rateLimited) {
+        // The budget is the account's, not this request's: everyone queued waits out the
+        // Retry-After (this request first in line afterwards) instead of each finding out by its own 429.
+        this.options.limiter.pauseFor(delay);
+        request.extraLimiter?.pauseFor(delay);
+      } else {
+        await this.options.clock.sleep(delay);
+      }
     }
   }
 

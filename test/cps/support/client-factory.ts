@@ -12,6 +12,16 @@ export interface TestClient {
 export function testClient(server: FakeCpsServer, options: CpsClientOptions = {}): TestClient {
   const sleeps: number[] = [];
   const logs: Array<{ level: string; message: string }> = [];
+  // One virtual clock for the transport and its limiter (a 429 pauses the limiter): sleeping
+  // advances it at once and is recorded, never waited for.
+  let skew = 0;
+  const clock = {
+    now: () => Date.now() + skew,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      skew += ms;
+    },
+  };
   const client = CpsClient.create(
     {
       host: server.host,
@@ -25,13 +35,8 @@ export function testClient(server: FakeCpsServer, options: CpsClientOptions = {}
       ...options,
     },
     {
-      clock: {
-        sleep: async (ms: number) => {
-          sleeps.push(ms);
-        },
-        random: () => 0.5,
-      },
-      rateLimiter: new RateLimiter({ requests: 10_000, perMs: 1 }, { now: Date.now, sleep: () => Promise.resolve() }),
+      clock: { ...clock, random: () => 0.5 },
+      rateLimiter: new RateLimiter({ requests: 10_000, perMs: 1 }, clock),
     },
   );
   return { client, sleeps, logs };
