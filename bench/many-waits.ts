@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
-import { startEmulator } from "../emulator";
+import { startEmulator, type RunningEmulator } from "../emulator";
 import { adminClient, anything } from "./admin";
 import { WIDE_AUTH_WINDOW_MS } from "./profile";
 import { mapLimit, seedEnrollments } from "./seed-enrollments";
@@ -37,6 +37,8 @@ export interface ManyWaitsResult {
   surfaced429: number;
   received429: number;
   peakRssMb: number;
+  /** Peak RSS of the same worker given no waits (runtime and modules only). */
+  idleRssMb: number;
   /** Requests the emulator answered (not 429): what the waits needed. */
   callsAnswered: number;
   totalCpsMs: number;
@@ -63,28 +65,14 @@ export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
     await waitUntilChangesLeave(admin, seeded.map((s) => s.changeId), ["generate-csr", "coodinate-domain-validation", "coordinate-domain-validation"]);
     const idsFile = path.join(dir, "ids.json");
     fs.writeFileSync(idsFile, JSON.stringify(seeded.map((s) => s.enrollmentId)));
+    // The same process with nothing to wait for: what the runtime and the provider's modules cost.
+    const noWaitsFile = path.join(dir, "none.json");
+    fs.writeFileSync(noWaitsFile, "[]");
+    const idle = await runWorker(noWaitsFile, emu);
     emu.faults.configure({ rateLimit: { enabled: true, requests: LIMIT.requests, perMs: LIMIT.perMs / WAITS_SCALE } });
     const before = emu.stats().requests;
     const limitedBefore = emu.faults.counters.rateLimited;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--require", path.join(__dirname, "time-warp.js"), path.join(__dirname, "many-waits-worker.js"), idsFile], {
-        env: {
-          ...process.env,
-          BENCH_PROVIDER_TIME_SCALE: String(WAITS_SCALE),
-          PULUMI_AKAMAI_CPS_EDGERC: emu.edgerc,
-          PULUMI_AKAMAI_CPS_SECTION: emu.section,
-          PULUMI_AKAMAI_CPS_CA_CERT_PATH: emu.caCert,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
-      child.once("error", reject);
-      child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
-    });
-    const r = workerResult.parse(JSON.parse(stdout.trim().split("\n").pop()!));
+    const r = await runWorker(idsFile, emu);
     const received429 = emu.faults.counters.rateLimited - limitedBefore;
     const callsAnswered = emu.stats().requests - before - received429;
     const floorCpsMs = (callsAnswered / LIMIT.requests) * LIMIT.perMs;
@@ -96,6 +84,7 @@ export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
       surfaced429: r.surfaced429,
       received429,
       peakRssMb: r.peakRssBytes / 1024 / 1024,
+      idleRssMb: idle.peakRssBytes / 1024 / 1024,
       callsAnswered,
       totalCpsMs: r.elapsedCpsMs,
       floorCpsMs,
@@ -105,4 +94,27 @@ export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
     fs.rmSync(dir, { recursive: true, force: true });
     await emu.stop();
   }
+}
+
+/** Runs bench/many-waits-worker (on CPS time) over the enrollment ids in `idsFile`. */
+async function runWorker(idsFile: string, emu: RunningEmulator): Promise<z.output<typeof workerResult>> {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--require", path.join(__dirname, "time-warp.js"), path.join(__dirname, "many-waits-worker.js"), idsFile], {
+      env: {
+        ...process.env,
+        BENCH_PROVIDER_TIME_SCALE: String(WAITS_SCALE),
+        PULUMI_AKAMAI_CPS_EDGERC: emu.edgerc,
+        PULUMI_AKAMAI_CPS_SECTION: emu.section,
+        PULUMI_AKAMAI_CPS_CA_CERT_PATH: emu.caCert,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
+  });
+  return workerResult.parse(JSON.parse(stdout.trim().split("\n").pop()!));
 }
