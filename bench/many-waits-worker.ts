@@ -8,6 +8,23 @@ import { z } from "zod";
 import { setProgressSink } from "../provider/lifecycle/progress";
 import { dvValidationProvider } from "../provider/resources/dv-validation";
 
+/**
+ * Peak RSS of this process. Not `process.resourceUsage().maxRSS`: Linux carries ru_maxrss over
+ * fork and exec, so a worker spawned by a bench process that has grown to 265 MB reports at least
+ * that. VmHWM is the high-water mark of this process's own address space (reset by exec).
+ */
+function peakRssBytes(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    if (kb) return Number(kb[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return Math.max(sampledPeak, process.memoryUsage.rss());
+}
+let sampledPeak = 0;
+setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), 500).unref();
+
 const ids = z.array(z.number().int()).parse(JSON.parse(fs.readFileSync(process.argv[2]!, "utf8")));
 setProgressSink(() => undefined);
 
@@ -22,7 +39,7 @@ void (async () => {
       surfaced429: failures.filter((m) => /429|Too Many Requests|Request Quota/i.test(m)).length,
       sampleFailure: failures[0]?.split("\n")[0] ?? null,
       elapsedCpsMs: Date.now() - started,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
     }) + "\n",
   );
 })();
