@@ -13,15 +13,16 @@ import { z } from "zod";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
-import { configureFrom, txtLookup } from "./provider-config";
+import { txtLookup } from "./provider-config";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
+import { resourceProvider } from "./resource-provider";
 
 export const acmeCertificateInputsSchema = z
   .object({
@@ -147,13 +148,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
   return { changes: changed, replaces };
 }
 
-export const acmeCertificateProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(acmeCertificateInputsSchema, news);
-  },
+export const acmeCertificateProvider = resourceProvider(acmeCertificateInputsSchema, {
   diff,
   create,
   /** Settings only (timeouts, resolvers): the certificate stays. */
@@ -166,4 +161,4 @@ export const acmeCertificateProvider = {
   },
   /** Not revoked: CPS may still serve it until its successor is deployed. */
   async delete(): Promise<void> {},
-};
+});

@@ -11,12 +11,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DEFAULT_CHALLENGE_TTL, DnsChallenge } from "../lifecycle/challenges";
 import { progressFor } from "../lifecycle/progress";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
-import { configureFrom } from "./provider-config";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
+import { resourceProvider } from "./resource-provider";
 
 export const csrPemInput = z
   .string({ message: "is required: a PEM certificate request, e.g. enrollment.csrs.rsa" })
@@ -183,17 +183,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   }
 }
 
-export const acmeOrderProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(acmeOrderInputsSchema, news);
-  },
+export const acmeOrderProvider = resourceProvider(acmeOrderInputsSchema, {
   diff,
   create,
   update,
   read,
   /** Nothing to undo at the CA: an unfinished order simply expires. */
   async delete(): Promise<void> {},
-};
+});

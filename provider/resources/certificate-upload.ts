@@ -20,15 +20,16 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete } from "../lifecycle/statuses";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
 import { csrOutputs } from "./csr-outputs";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
-import { configureFrom, getClient } from "./provider-config";
+import { getClient } from "./provider-config";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
+import { resourceProvider } from "./resource-provider";
 
 type Props = Record<string, unknown>;
 
@@ -325,17 +326,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   }
 }
 
-export const certificateUploadProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(certificateUploadInputsSchema, news);
-  },
+export const certificateUploadProvider = resourceProvider(certificateUploadInputsSchema, {
   diff,
   create,
   update,
   read,
   /** An uploaded certificate cannot be taken back: deleting the Enrollment removes it from the network. */
   async delete(): Promise<void> {},
-};
+});

@@ -15,11 +15,12 @@ import { waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "../lifecycle/statuses";
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
-import { configureFrom, getClient } from "./provider-config";
+import { getClient } from "./provider-config";
 import { diffFollower } from "./follower-diff";
+import { resourceProvider } from "./resource-provider";
 
 export const deploymentInputsSchema = z
   .object({
@@ -240,17 +241,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   }
 }
 
-export const deploymentProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(deploymentInputsSchema, news);
-  },
+export const deploymentProvider = resourceProvider(deploymentInputsSchema, {
   diff,
   create,
   update,
   read,
   /** A deployment cannot be undone by itself: deleting the Enrollment removes the certificate from the network. */
   async delete(): Promise<void> {},
-};
+});

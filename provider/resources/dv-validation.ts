@@ -16,11 +16,12 @@ import { PollStep, waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
 import type { WarningPolicy } from "../lifecycle/warnings";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
-import { configureFrom, getClient, txtLookup } from "./provider-config";
+import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
+import { resourceProvider } from "./resource-provider";
 
 export const dvValidationInputsSchema = z
   .object({
@@ -211,17 +212,11 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   }
 }
 
-export const dvValidationProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(dvValidationInputsSchema, news);
-  },
+export const dvValidationProvider = resourceProvider(dvValidationInputsSchema, {
   diff,
   create,
   update,
   read,
   /** Validation has nothing to undo in CPS: removing it only forgets it. */
   async delete(): Promise<void> {},
-};
+});

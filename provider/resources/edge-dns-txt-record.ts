@@ -6,11 +6,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CpsApiError } from "../cps";
-import { checkWith, parseInputs } from "./check";
+import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
-import { configureFrom, getClient } from "./provider-config";
+import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
 import { isTransient } from "../lifecycle/transient";
+import { resourceProvider } from "./resource-provider";
 
 export const edgeDnsTxtRecordInputsSchema = z
   .object({
@@ -71,13 +72,7 @@ async function put(i: Inputs): Promise<void> {
   }
 }
 
-export const edgeDnsTxtRecordProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(edgeDnsTxtRecordInputsSchema, news);
-  },
+export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsSchema, {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // Unknown during preview (the Enrollment feeding the name is being updated): plan an update;
     // `up` diffs again with known values and replaces only if the name really changed.
@@ -114,4 +109,4 @@ export const edgeDnsTxtRecordProvider = {
       throw e;
     }
   },
-};
+});

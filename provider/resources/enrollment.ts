@@ -20,15 +20,16 @@ import { waitUntil } from "../lifecycle/poll";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
 import { isTransient } from "../lifecycle/transient";
-import { checkWith, parseInputs, pickKeys } from "./check";
+import { parseInputs, pickKeys } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
 import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewOfInputs } from "./enrollment-spec";
 import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
 import { keepInState, PartialStateError } from "./partial-state";
-import { configureFrom, getClient } from "./provider-config";
+import { getClient } from "./provider-config";
 import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
+import { resourceProvider } from "./resource-provider";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
 
@@ -467,18 +468,12 @@ async function remove(id: string, props: Props): Promise<void> {
 }
 
 /** The Enrollment dynamic provider implementation (loaded by the serialized shim in sdk/). */
-export const enrollmentProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureFrom(req.config);
-  },
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    return checkWith(enrollmentInputsSchema, news);
-  },
+export const enrollmentProvider = resourceProvider(enrollmentInputsSchema, {
   diff,
   create,
   update,
   read,
   delete: remove,
-};
+});
 
 export { PartialStateError };
