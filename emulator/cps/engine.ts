@@ -645,6 +645,11 @@ export class CpsEngine {
         domain.error = verdict.error;
       }
     }
+    if (this.stuck.has(change.id)) {
+      // Stuck while this check was waiting on the network: record the verdicts, but do not move on.
+      change.lastUpdated = this.iso();
+      return;
+    }
     if (change.dv.every((d) => d.validationStatus === "VALIDATED")) {
       change.nextDvCheckAt = null;
       this.setStatus(change, "check-for-cert", "running", this.o.durations["check-for-cert"]);

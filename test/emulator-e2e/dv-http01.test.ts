@@ -3,7 +3,7 @@
  * port, A records point at 127.0.0.1), including a redirect to a redirectFullPath-style URL, and
  * failures with each reason a user can act on, as CPS shows them in dv[].validationStatus/error.
  */
-import { createDv, DV_STATUS, input, startE2e, startHttpServer, waitFor, waitStatus, type E2e } from "./helpers";
+import { acknowledgeChallenges, createDv, DV_STATUS, input, startE2e, startHttpServer, waitFor, waitStatus, type E2e } from "./helpers";
 
 let e2e: E2e;
 let web: Awaited<ReturnType<typeof startHttpServer>>;
@@ -41,7 +41,7 @@ describe("DV http-01", () => {
     // the site redirects its challenge path to a host that serves the token, as CPS suggests
     answers.set(`web.site.test ${new URL(http01?.fullPath ?? "").pathname}`, { status: 302, location: `http://dcv.site.test${redirectPath}` });
     answers.set(`dcv.site.test ${redirectPath}`, { status: 200, body: http01?.responseBody ?? "" });
-    await e2e.client.acknowledgeDvChallenges(input(coordinating, "lets-encrypt-challenges"));
+    await acknowledgeChallenges(e2e, enrollmentId, changeId, coordinating);
     await waitStatus(e2e, enrollmentId, changeId, "complete");
 
     const history = await e2e.client.getDvHistory(enrollmentId);
