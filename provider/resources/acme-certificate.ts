@@ -12,8 +12,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { waitUntil } from "../lifecycle/poll";
-import { Progress, progressFor } from "../lifecycle/progress";
-import { parseInputs } from "./check";
+import type { Progress } from "../lifecycle/progress";
+import { parseInputs, progressOf } from "./check";
 import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
@@ -104,7 +104,7 @@ async function issue(inputs: Inputs, progress: Progress): Promise<string> {
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(acmeCertificateInputsSchema, props);
-  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "acme-certificate");
+  const progress = progressOf(props, "acme-certificate");
   const deadline = timeoutMs(inputs.timeout, 10 * 60_000);
   let timer: NodeJS.Timeout | undefined;
   const chainPem = await Promise.race([

@@ -10,8 +10,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DEFAULT_CHALLENGE_TTL, DnsChallenge } from "../lifecycle/challenges";
-import { progressFor } from "../lifecycle/progress";
-import { parseInputs } from "./check";
+import { parseInputs, progressOf } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
 import { sameValue } from "./same-value";
@@ -65,7 +64,7 @@ function recordFor(domain: string, value: string): DnsChallenge {
 
 async function openOrder(props: Props, accountKeyPem: string): Promise<Props> {
   const inputs = parseInputs(acmeOrderInputsSchema, props);
-  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "acme-order");
+  const progress = progressOf(props, "acme-order");
   const client = await acmeSession({
     directoryUrl: inputs.directoryUrl,
     accountKeyPem,
@@ -152,7 +151,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
   if (replaces.length === 0) {
     const dead = await orderIsDead(olds, inputs);
     if (dead) {
-      progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "acme-order")(`${dead}: a new order will be opened`);
+      progressOf(news, "acme-order")(`${dead}: a new order will be opened`);
       replaces.push("orderUrl");
     }
   }

@@ -18,9 +18,9 @@ import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknow
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
-import { Progress, progressFor } from "../lifecycle/progress";
+import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete } from "../lifecycle/statuses";
-import { parseInputs } from "./check";
+import { parseInputs, progressOf } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
 import { csrOutputs } from "./csr-outputs";
@@ -38,10 +38,6 @@ export interface NetworkCertificates {
   certificates: CertificateSummary[];
   /** True when every input certificate is the one deployed for its key algorithm. */
   matchesInputs: boolean;
-}
-
-function nameOf(props: Props): string {
-  return typeof props.__cpsName === "string" ? props.__cpsName : "certificate-upload";
 }
 
 function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {
@@ -248,7 +244,7 @@ async function apply(props: Props, previous: Props): Promise<Props> {
   const inputs = parseInputs(certificateUploadInputsSchema, props);
   const entries = parsedEntries(inputs);
   const client = getClient();
-  const progress = progressFor(nameOf(props));
+  const progress = progressOf(props, "certificate-upload");
   let outs: Props = { ...previous, ...props };
   return keepInState(String(inputs.enrollmentId), () => outs, async () => {
     const flow = await run(client, inputs, entries, previous, progress);
@@ -299,7 +295,7 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
       if (pending && pending.changeId !== olds.changeId) {
         const change = await client.getChangeStatus(inputs.enrollmentId, pending.changeId);
         waiting = !!findInput(change, INPUT.thirdPartyCertificate);
-        if (waiting) progressFor(nameOf(news))(`CPS change ${pending.changeId} (${pending.changeType ?? "change"}) waits for a third-party certificate`);
+        if (waiting) progressOf(news, "certificate-upload")(`CPS change ${pending.changeId} (${pending.changeType ?? "change"}) waits for a third-party certificate`);
       }
     } catch {
       // CPS unreachable (e.g. offline preview): compare inputs only

@@ -1,5 +1,6 @@
 /** The shared shape of every resource's `check`: zod parse, one failure per property, unknowns tolerated. */
 import type { z } from "zod";
+import { Progress, progressFor } from "../lifecycle/progress";
 import { CheckFailure, failuresFromZod } from "./check-failures";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
 
@@ -33,4 +34,9 @@ export function pickKeys(props: Record<string, unknown>, keys: readonly string[]
   const out: Record<string, unknown> = {};
   for (const k of keys) if (props[k] !== undefined) out[k] = props[k];
   return out;
+}
+
+/** Progress lines for the resource whose inputs these are (the SDK passes its name as `__cpsName`). */
+export function progressOf(props: Record<string, unknown>, fallback: string): Progress {
+  return progressFor(typeof props.__cpsName === "string" ? props.__cpsName : fallback);
 }

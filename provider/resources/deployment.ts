@@ -12,10 +12,10 @@ import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknow
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
-import { Progress, progressFor } from "../lifecycle/progress";
+import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "../lifecycle/statuses";
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
-import { parseInputs } from "./check";
+import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
 import { getClient } from "./provider-config";
@@ -191,37 +191,34 @@ function idOf(inputs: DeploymentInputs): string {
   return `${inputs.enrollmentId}:${inputs.network}`;
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(deploymentInputsSchema, props);
-  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "deployment");
-  const id = idOf(inputs);
-  let outs: Props = { ...props, changeId: null, staging: null, production: null, verification: null };
+/**
+ * Deploy, keeping the resource in state when it fails (partial state): with the outputs known so far,
+ * or, when only the TLS check failed, with everything that is deployed.
+ */
+async function deployKeepingState(id: string, before: Props, props: Props, inputs: DeploymentInputs): Promise<Props> {
+  let outs = before;
   return keepInState(id, () => outs, async () => {
     try {
-      outs = await deploy(props, inputs, progress);
+      outs = await deploy(props, inputs, progressOf(props, "deployment"));
     } catch (e) {
       const partial = (e as { outs?: Props }).outs;
       if (partial) outs = partial;
       throw e;
     }
-    return { id, outs };
+    return outs;
   });
+}
+
+async function create(props: Props): Promise<{ id: string; outs: Props }> {
+  const inputs = parseInputs(deploymentInputsSchema, props);
+  const id = idOf(inputs);
+  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null }, props, inputs);
+  return { id, outs };
 }
 
 async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   const inputs = parseInputs(deploymentInputsSchema, news);
-  const progress = progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "deployment");
-  let outs: Props = { ...olds, ...news };
-  return keepInState(id, () => outs, async () => {
-    try {
-      outs = await deploy(news, inputs, progress);
-    } catch (e) {
-      const partial = (e as { outs?: Props }).outs;
-      if (partial) outs = partial;
-      throw e;
-    }
-    return { outs };
-  });
+  return { outs: await deployKeepingState(id, { ...olds, ...news }, news, inputs) };
 }
 
 /** A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it. */

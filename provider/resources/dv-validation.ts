@@ -13,10 +13,10 @@ import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { PollStep, waitUntil } from "../lifecycle/poll";
-import { Progress, progressFor } from "../lifecycle/progress";
+import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
 import type { WarningPolicy } from "../lifecycle/warnings";
-import { parseInputs } from "./check";
+import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
@@ -173,7 +173,7 @@ function outputs(props: Props, inputs: DvValidationInputs, r: ValidationResult):
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(dvValidationInputsSchema, props);
-  const progress = progressFor(typeof props.__cpsName === "string" ? props.__cpsName : "validation");
+  const progress = progressOf(props, "validation");
   const id = `${inputs.enrollmentId}`;
   let outs: Props = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
   return keepInState(id, () => outs, async () => {
@@ -184,7 +184,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
 
 async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   const inputs = parseInputs(dvValidationInputsSchema, news);
-  const progress = progressFor(typeof news.__cpsName === "string" ? news.__cpsName : "validation");
+  const progress = progressOf(news, "validation");
   let outs: Props = { ...olds, ...news };
   return keepInState(id, () => outs, async () => {
     outs = outputs(news, inputs, await validate(getClient(), inputs, progress));

@@ -17,10 +17,10 @@ import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../life
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
-import { Progress, progressFor } from "../lifecycle/progress";
+import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
 import { isTransient } from "../lifecycle/transient";
-import { parseInputs, pickKeys } from "./check";
+import { parseInputs, pickKeys, progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
 import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewOfInputs } from "./enrollment-spec";
@@ -59,10 +59,6 @@ export interface EnrollmentComputed {
 }
 
 type Props = Record<string, unknown>;
-
-function nameOf(props: Props): string {
-  return typeof props.__cpsName === "string" ? props.__cpsName : "enrollment";
-}
 
 function computedFrom(props: Props): Partial<EnrollmentComputed> {
   return props as Partial<EnrollmentComputed>;
@@ -175,7 +171,7 @@ async function postEnrollment(client: CpsClient, inputs: EnrollmentInputs, progr
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(enrollmentInputsSchema, props);
   const client = getClient();
-  const progress = progressFor(nameOf(props));
+  const progress = progressOf(props, "enrollment");
   const timeout = timeoutMs(inputs.waitTimeout, 30 * 60_000);
 
   let enrollmentId: number;
@@ -284,7 +280,7 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   );
 
   const client = getClient();
-  const progress = progressFor(nameOf(news));
+  const progress = progressOf(news, "enrollment");
   const enrollmentId = Number(id);
   const live = await lookupLive(client, desired.contractId, enrollmentId, progress);
   if (live.reachable && !live.enrollment) {
@@ -318,7 +314,7 @@ function pendingChangeMessage(enrollmentId: number, pending: { changeId: number;
 async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
   const inputs = parseInputs(enrollmentInputsSchema, news);
   const client = getClient();
-  const progress = progressFor(nameOf(news));
+  const progress = progressOf(news, "enrollment");
   const timeout = timeoutMs(inputs.waitTimeout, 30 * 60_000);
   const enrollmentId = Number(id);
   const previous = computedFrom(olds);
@@ -406,7 +402,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
 
 async function remove(id: string, props: Props): Promise<void> {
   const client = getClient();
-  const progress = progressFor(nameOf(props));
+  const progress = progressOf(props, "enrollment");
   const enrollmentId = Number(id);
   const allowDeployed = props.allowDeleteWhileDeployed === true;
   const timeout = timeoutMs(props.deleteTimeout as string | number | undefined, 60 * 60_000);
