@@ -1,5 +1,5 @@
 import * as http from "http";
-import type { AddressInfo } from "net";
+import { closeServer, listenOn } from "../http/listen";
 import { z } from "zod";
 import type { ScaledClock } from "../clock";
 import type { CpsEngine, StepDurations } from "../cps/engine";
@@ -109,19 +109,12 @@ export class AdminServer {
     });
   }
 
-  async listen(port: number, host = "127.0.0.1"): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    return (this.server.address() as AddressInfo).port;
+  listen(port: number, host = "127.0.0.1"): Promise<number> {
+    return listenOn(this.server, port, host);
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async readJson(req: http.IncomingMessage): Promise<unknown> {

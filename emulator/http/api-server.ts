@@ -1,6 +1,6 @@
 import * as https from "https";
 import type { IncomingMessage, ServerResponse } from "http";
-import type { AddressInfo } from "net";
+import { closeServer, listenOn } from "./listen";
 import type { EdgeGridVerifier } from "../auth/edgegrid-verifier";
 import { ProblemError } from "../cps/api";
 import { bareType, negotiate } from "./media-types";
@@ -76,19 +76,12 @@ export class ApiServer {
     this.server.keepAliveTimeout = 5000;
   }
 
-  async listen(port: number, host = "127.0.0.1"): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    return (this.server.address() as AddressInfo).port;
+  listen(port: number, host = "127.0.0.1"): Promise<number> {
+    return listenOn(this.server, port, host);
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
