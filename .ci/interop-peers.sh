@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Prepares the two Akamai peers of the emulator that test/interop runs, outside the repository and
+# cached between runs (both under ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps, as
+# test/interop/peers.ts expects):
+#   - venv-edgegrid: a Python venv with Akamai's edgegrid-python (and requests), pinned below;
+#   - go-cps: test/interop/go-cps built with Akamai's Go client (its go.mod pins the version), so the
+#     first jest run does not pay for the build. The go command's own module and build caches are used.
+# Without python3 or go it says so and leaves that peer out (the Go test then skips with a message).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EDGEGRID_PYTHON_VERSION=2.0.9
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps"
+VENV="$CACHE/venv-edgegrid"
+mkdir -p "$CACHE"
+
+if command -v python3 >/dev/null 2>&1; then
+  if ! "$VENV/bin/python" -c "import akamai.edgegrid, requests, sys; from importlib.metadata import version; sys.exit(version('edgegrid-python') != '$EDGEGRID_PYTHON_VERSION')" 2>/dev/null; then
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "edgegrid-python==$EDGEGRID_PYTHON_VERSION" requests
+  fi
+  echo "interop peers: edgegrid-python $EDGEGRID_PYTHON_VERSION in $VENV"
+else
+  echo "interop peers: python3 not found; the edgegrid-python test needs it"
+fi
+
+if command -v go >/dev/null 2>&1; then
+  (cd test/interop/go-cps && nice -n 10 go build -o "$CACHE/go-cps" .)
+  echo "interop peers: $(cd test/interop/go-cps && go list -m -f '{{.Path}} {{.Version}}' github.com/akamai/AkamaiOPEN-edgegrid-golang/v13) built into $CACHE/go-cps"
+else
+  echo "interop peers: go not found; the Go client test will be skipped"
+fi
