@@ -13,8 +13,12 @@ import * as path from "node:path";
 import type { EmulatorOptions } from "../../emulator";
 import { FAST_STEPS } from "../emulator/harness";
 
-/** Every peer test starts the emulator with these, and nothing else. */
-export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: FAST_STEPS, validationTimeoutMs: 1000 };
+/**
+ * Every peer test starts the emulator with these, and nothing else. The peers create several
+ * enrollments in one contract within seconds and poll change status often, so Akamai's creation
+ * throttle stays off here (and any per-account request budget must be raised here too).
+ */
+export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: FAST_STEPS, validationTimeoutMs: 1000, createThrottle: false };
 
 /** `${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps`, as in .ci/interop-peers.sh. */
 export const PEER_CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-akamai-cps");
