@@ -107,7 +107,11 @@ describeWithGo("Akamai's Go client (edgegrid-golang pkg/cps) against the emulato
   });
 
   it("adds a SAN with UpdateEnrollment, reschedules that change and completes it", () => {
-    expect(result<{ changes: string[] }>("UpdateEnrollment").changes).toHaveLength(1);
+    const update = result<{ changes: string[] }>("UpdateEnrollment");
+    expect(update.changes).toHaveLength(1);
+    // the enrollment read while that change is pending names it (PendingChange in the Go types)
+    const pending = result<{ pendingChanges?: { location: string; changeType: string }[]; csr: { sans: string[] } }>("GetEnrollment(pending change)");
+    expect(pending.pendingChanges).toEqual([{ location: update.changes[0], changeType: "modify-san" }]);
     const schedule = result<{ notAfter?: string }>("GetDeploymentSchedule(after update)");
     expect(Date.parse(schedule.notAfter ?? "")).toBeGreaterThan(Date.now());
     const statuses = named("GetChangeStatus").map((s) => (s.result as { statusInfo: { status: string } }).statusInfo.status);

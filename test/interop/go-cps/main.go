@@ -137,6 +137,10 @@ func (r *run) dvEnrollment() int {
 	updated, err := r.cps.UpdateEnrollment(ctx, cps.UpdateEnrollmentRequest{EnrollmentID: created.ID, EnrollmentRequestBody: update})
 	step(r, "UpdateEnrollment", updated, err)
 	changeID = mustID("UpdateEnrollment", updated.Changes)
+	pending, err := r.cps.GetEnrollment(ctx, cps.GetEnrollmentRequest{EnrollmentID: created.ID})
+	step(r, "GetEnrollment(pending change)", pending, err)
+	pendingList, err := r.cps.ListEnrollments(ctx, cps.ListEnrollmentsRequest{ContractID: r.contract})
+	step(r, "ListEnrollments(pending change)", pendingList, err)
 
 	schedule, err := r.cps.GetDeploymentSchedule(ctx, cps.GetDeploymentScheduleRequest{EnrollmentID: created.ID, ChangeID: changeID})
 	step(r, "GetDeploymentSchedule", schedule, err)
