@@ -84,6 +84,10 @@ describeWithGo("Akamai's Go client (edgegrid-golang pkg/cps) against the emulato
     expect([...gaps]).toEqual(["fipsMode"]);
   });
 
+  it("answers an unknown enrollment with the 404 the Go client recognises as cps.ErrNotFound", () => {
+    expect(result<{ isNotFound: boolean; error: { statusCode: number } }>("GetEnrollment(unknown id)")).toMatchObject({ isNotFound: true, error: { statusCode: 404 } });
+  });
+
   it("completes the DV change through dns-01 records written with the Go client's Edge DNS calls", () => {
     const order = steps.map((s) => s.step);
     const sequence = ["CreateEnrollment", "GetChangeLetsEncryptChallenges", "dns.CreateRecord", "AcknowledgeDVChallenges", "GetChangeManagementInfo", "GetChangeDeploymentInfo", "AcknowledgeChangeManagement", "GetProductionDeployment"];

@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -76,6 +77,7 @@ func main() {
 	defer cancel()
 	r := &run{ctx: ctx, cps: cps.Client(sess), dns: dns.Client(sess), rec: rec, contract: os.Getenv("CPS_CONTRACT_ID"), zone: os.Getenv("CPS_ZONE")}
 
+	r.notFound()
 	dvID := r.dvEnrollment()
 	r.thirdPartyEnrollment()
 	removed, err := r.cps.RemoveEnrollment(ctx, cps.RemoveEnrollmentRequest{EnrollmentID: dvID, AllowCancelPendingChanges: ptr(true)})
@@ -84,6 +86,21 @@ func main() {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// notFound: the error an unknown enrollment gets must be the one the Go client recognises
+// (errors.Is(err, cps.ErrNotFound) needs status 404 and the title "Not Found", pkg/cps/errors.go).
+func (r *run) notFound() {
+	_, err := r.cps.GetEnrollment(r.ctx, cps.GetEnrollmentRequest{EnrollmentID: 987654321})
+	var apiError *cps.Error
+	if err == nil || !errors.As(err, &apiError) {
+		fail("GetEnrollment(unknown id)", fmt.Errorf("expected a *cps.Error, got %v", err))
+	}
+	emit(map[string]any{
+		"step":     "GetEnrollment(unknown id)",
+		"result":   map[string]any{"isNotFound": errors.Is(err, cps.ErrNotFound), "error": apiError},
+		"fidelity": compare(r.rec.lastBody(), apiError),
+	})
+}
 
 func contact() *cps.Contact {
 	return &cps.Contact{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.test", Phone: "+1 617 555 0100"}
