@@ -2,6 +2,8 @@ module github.com/pulumi-akamai-cps/test/interop/go-cps
 
 go 1.25.0
 
+// v13.2.0: the newest edgegrid-golang the Go module proxy served whole on 2026-12-01 (v13.3.0's go.mod was
+// not in the checksum database, v13.4.0's zip was refused). Raise it here when a newer one is served.
 require github.com/akamai/AkamaiOPEN-edgegrid-golang/v13 v13.2.0
 
 require (
