@@ -131,6 +131,12 @@ describeWithGo("Akamai's Go client (edgegrid-golang pkg/cps) against the emulato
     expect(named("AcknowledgePostVerificationWarnings")).toHaveLength(1);
   });
 
+  it("cancels a forced renewal with CancelChange", () => {
+    const renewal = result<{ changes: string[] }>("UpdateEnrollment(force-renewal)").changes[0];
+    expect(result<{ change: string }>("CancelChange").change).toBe(renewal);
+    expect(result<{ statusInfo: { state: string } }>("GetChangeStatus(cancelled)").statusInfo.state).toBe("cancelled");
+  });
+
   it("removes both enrollments", () => {
     expect(result<{ enrollment: string }>("RemoveEnrollment").enrollment).toMatch(/\/cps\/v2\/enrollments\/\d+$/);
     expect(result<{ enrollment: string }>("RemoveEnrollment(third-party)").enrollment).toMatch(/\/cps\/v2\/enrollments\/\d+$/);

@@ -186,6 +186,15 @@ func (r *run) thirdPartyEnrollment() {
 	created, err := r.cps.CreateEnrollment(ctx, request)
 	step(r, "CreateEnrollment(third-party)", created, err)
 	r.drive(created.ID, mustID("CreateEnrollment(third-party)", created.Changes))
+
+	// A forced renewal opens a change waiting for the next upload; the Go client cancels it.
+	renewal, err := r.cps.UpdateEnrollment(ctx, cps.UpdateEnrollmentRequest{EnrollmentID: created.ID, EnrollmentRequestBody: request.EnrollmentRequestBody, ForceRenewal: ptr(true)})
+	step(r, "UpdateEnrollment(force-renewal)", renewal, err)
+	renewalID := mustID("UpdateEnrollment(force-renewal)", renewal.Changes)
+	cancelled, err := r.cps.CancelChange(ctx, cps.CancelChangeRequest{EnrollmentID: created.ID, ChangeID: renewalID})
+	step(r, "CancelChange", cancelled, err)
+	status, err := r.cps.GetChangeStatus(ctx, cps.GetChangeStatusRequest{EnrollmentID: created.ID, ChangeID: renewalID})
+	step(r, "GetChangeStatus(cancelled)", status, err)
 	removed, err := r.cps.RemoveEnrollment(ctx, cps.RemoveEnrollmentRequest{EnrollmentID: created.ID, AllowCancelPendingChanges: ptr(true)})
 	step(r, "RemoveEnrollment(third-party)", removed, err)
 }
