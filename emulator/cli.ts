@@ -12,6 +12,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --time-scale N        emulator ms per real ms, default 1
   --step STEP=MS        duration of one step in emulator ms (repeatable), e.g. --step deploy-cert-to-production=2000
   --auth-window-ms N    accepted EdgeGrid timestamp skew, default 300000
+  --auth-headers-to-sign H,H  headers the EdgeGrid signature covers (headers_to_sign), default none
+  --auth-max-body N     POST body bytes the EdgeGrid content hash covers (max_body), default 131072
   --create-throttle     one enrollment creation per contract per 5 minutes (409 inside the window)
   --dv-status-spelling  coodinate-domain-validation (default) | coordinate-domain-validation
   --dns-port N          port of the emulator's DNS server (UDP+TCP), default 0 (ephemeral)
@@ -62,6 +64,8 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--data-dir": options.dataDir = value(); break;
       case "--time-scale": options.timeScale = num(); break;
       case "--auth-window-ms": options.authWindowMs = num(); break;
+      case "--auth-headers-to-sign": options.authHeadersToSign = value().split(",").filter(Boolean); break;
+      case "--auth-max-body": options.authMaxBody = num(); break;
       case "--create-throttle": options.createThrottle = true; break;
       case "--dv-status-spelling": {
         const v = value();

@@ -46,6 +46,13 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Accepted EdgeGrid timestamp skew (default 5 minutes). */
   authWindowMs?: number;
+  /**
+   * Headers the EdgeGrid signature covers (`headers_to_sign` of Akamai's signers), in order. Default
+   * none, as Akamai's CPS API; set it to check a client that signs headers. Names are case-insensitive.
+   */
+  authHeadersToSign?: string[];
+  /** Bytes of a POST body the EdgeGrid content hash covers (`max_body`; default 131072, Akamai's). */
+  authMaxBody?: number;
   /** One enrollment creation per contract per 5 minutes (409 inside the window). Default off. */
   createThrottle?: boolean;
   /** `coodinate-domain-validation` (default: what the live API returns) or `coordinate-domain-validation`. */
@@ -215,7 +222,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cleanups.push(() => admin.close());
     apiHost = `127.0.0.1:${apiPort}`;
     const credentials = generateCredentials(apiHost);
-    verifierHolder.verifier = new EdgeGridVerifier({ credentials: [credentials], timestampWindowMs: options.authWindowMs ?? 5 * 60_000 });
+    verifierHolder.verifier = new EdgeGridVerifier({
+      credentials: [credentials],
+      timestampWindowMs: options.authWindowMs ?? 5 * 60_000,
+      headersToSign: options.authHeadersToSign,
+      maxBody: options.authMaxBody,
+    });
     writeEdgercSection(edgercPath, section, credentials);
     engine.start();
     cleanups.push(async () => {

@@ -47,7 +47,9 @@ export function enrollmentView(e: EnrollmentRecord, change: ChangeRecord | undef
   };
   if (v12) networkConfiguration.fipsMode = nc.fipsMode ?? false;
   return {
-    id: String(e.id),
+    // An integer, as Akamai's Go client decodes it (edgegrid-golang pkg/cps/enrollments.go, `ID int`,
+    // and its test bodies `"id": 1`); the OpenAPI schema's `type: string` would fail every GetEnrollment there.
+    id: e.id,
     location: enrollmentPath(e.id),
     ra: s.ra,
     validationType: s.validationType,

@@ -140,6 +140,18 @@ export const DEVIATIONS: Deviation[] = [
     },
   },
   {
+    mediaTypes: [MEDIA("enrollment", 11), MEDIA("enrollment", 12)],
+    what: "id is an integer; the schema says string (examples \"10001\")",
+    source: "edgegrid-golang pkg/cps/enrollments.go (Enrollment.ID int, test bodies \"id\": 1): Akamai's Go client cannot decode a string id",
+    apply: (s) => at(s, "id", (n) => (n.type = ["integer", "null"])),
+  },
+  {
+    mediaTypes: [MEDIA("enrollments", 11), MEDIA("enrollments", 12)],
+    what: "enrollments[].id is an integer; the schema says string",
+    source: "edgegrid-golang pkg/cps/enrollments.go (ListEnrollmentsResponse of Enrollment.ID int)",
+    apply: (s) => at(s, "enrollments/[]/id", (n) => (n.type = ["integer", "null"])),
+  },
+  {
     mediaTypes: ["application/problem+json"],
     what: "404 not-found has no detail; gateway (pep-authn) problems add status, method, serverIp, clientIp, requestId, requestTime",
     source: "edgegrid-golang pkg/cps/history_test.go (404 without detail); newer/examples/400.json and 500.json; cps-api.md §7",
