@@ -11,3 +11,7 @@ export { CertificateUpload } from "./certificate-upload";
 export type { CertificateUploadArgs, ThirdPartyCertificate, CertificateSummary, NetworkCertificates } from "./certificate-upload";
 export { AcmeOrder, AcmeCertificate } from "./acme-certificate";
 export type { AcmeOrderArgs, AcmeCertificateArgs } from "./acme-certificate";
+export { SecureEdgeHostname } from "./secure-edge-hostname";
+export type { SecureEdgeHostnameArgs } from "./secure-edge-hostname";
+export { EdgeDnsCnameRecord } from "./edge-dns-cname-record";
+export type { EdgeDnsCnameRecordArgs } from "./edge-dns-cname-record";
