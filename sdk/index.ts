@@ -15,3 +15,5 @@ export { SecureEdgeHostname } from "./secure-edge-hostname";
 export type { SecureEdgeHostnameArgs } from "./secure-edge-hostname";
 export { EdgeDnsCnameRecord } from "./edge-dns-cname-record";
 export type { EdgeDnsCnameRecordArgs } from "./edge-dns-cname-record";
+export { Certificate, certificatePhase } from "./certificate";
+export type { CertificateArgs, CertificateEdgeHostname, CertificatePhase, ChallengeDns, ChallengeRecord, ChallengeRecordFactory } from "./certificate";
