@@ -54,6 +54,10 @@ describe("the Certificate component", () => {
     const outputs = stackOutputs(state);
     expect(outputs.phase).toBe("OnProduction");
     expect(outputs.edgeHostname).toBe(`www.${ZONE}.edgekey.net`);
+    // the data functions read CPS from the program with the stack's settings
+    expect(outputs.pendingAfterUp).toBeNull();
+    expect(outputs.productionKeyAlgorithm).toBe("RSA");
+    expect(outputs.contractNames).toContain(`www.${ZONE}`);
 
     const resolver = new dns.Resolver();
     resolver.setServers([world.emulator.dns!]);
