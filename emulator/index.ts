@@ -23,6 +23,7 @@ import { createKeyFactory } from "./pki/key-factory";
 import type { CertificateAuthority, DomainValidator, EdgeNetwork, EmulatorClock, KeyFactory } from "./seams";
 import { createDomainValidator } from "./validation/domain-validator";
 import { createTlsIdentity } from "./tls-identity";
+import { EdgeHostnameRegistry } from "./papi/edge-hostnames";
 
 export type { StepDurations } from "./cps/engine";
 export { DEFAULT_STEP_DURATIONS } from "./cps/engine";
@@ -90,6 +91,11 @@ export interface EmulatorOptions {
   faults?: FaultPatch;
   /** Extra ready-line fields contributed by injected seams (dns, edgeRoots...). */
   extraInfo?: Partial<Pick<RunningEmulator, "dns" | "staging" | "production" | "edgeRoots">>;
+  /**
+   * Emulator ms a new secure edge hostname stays `PENDING` before it is `ACTIVE` and resolves
+   * (Akamai: 10–15 minutes, https://techdocs.akamai.com/property-mgr/reference/post-edgehostnames). Default 600.
+   */
+  edgeHostnameActivationMs?: number;
   /** Diagnostics (never secrets). */
   log?: (message: string) => void;
 }
@@ -130,6 +136,8 @@ export interface RunningEmulator {
   ca: CertificateAuthority;
   /** The fault injector in front of the API (same as the admin API's `/faults`). */
   faults: FaultInjector;
+  /** Secure edge hostnames created through PAPI (`/papi/v1/edgehostnames`, HAPI deletes). */
+  edgeHostnames: EdgeHostnameRegistry;
   clock: ScaledClock;
   stop(): Promise<void>;
   stats(): RequestStats;
@@ -205,6 +213,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();
     const faults = new FaultInjector(options.faults);
+    const edgeHostnames = new EdgeHostnameRegistry({
+      zones,
+      productionAddress: () => production.address?.split(":")[0],
+      enrollment: (id) => {
+        const record = store.enrollment(id);
+        return { exists: record !== undefined, onProduction: record?.production != null };
+      },
+      schedule: (delayMs, callback) => {
+        cleanups.push(clock.schedule(new Date(clock.now().getTime() + delayMs), callback));
+      },
+      activationMs: options.edgeHostnameActivationMs ?? 600,
+    });
     const api = new ApiServer({
       routes,
       verifier: {
@@ -213,7 +233,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tls: { certPem: identity.certPem, keyPem: identity.keyPem },
       stats,
       before: (req, res) => faults.before(req, res),
-      mounts: [{ prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) }],
+      mounts: [
+        { prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) },
+        { prefix: "/papi/", operation: "papi", handle: (method, target, body) => edgeHostnames.handle(method, target, body) },
+        { prefix: "/hapi/", operation: "hapi", handle: (method, target, body) => edgeHostnames.handle(method, target, body) },
+      ],
     });
     const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults });
     const apiPort = await api.listen(options.port ?? 0);
@@ -260,6 +284,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       zones,
       ca,
       faults,
+      edgeHostnames,
       clock,
       stats: () => stats,
       async stop() {

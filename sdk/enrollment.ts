@@ -117,6 +117,32 @@ export class Enrollment extends pulumi.dynamic.Resource {
   /** True when the enrollment was adopted with `adoptEnrollmentId`. */
   declare public readonly adopted: pulumi.Output<boolean>;
 
+  /**
+   * The DNS-01 challenge of one name, checked: fails with a clear message for a name that is not
+   * on the certificate, or that CPS offers no challenge for (an adopted enrollment validated long
+   * ago), instead of a `TypeError` inside `apply`.
+   *
+   * ```ts
+   * const c = cert.dnsChallengeFor("www.example.com");
+   * new cps.EdgeDnsTxtRecord("acme-www", { zone: "example.com", name: c.recordName, values: [c.value] });
+   * ```
+   */
+  dnsChallengeFor(domain: string): { recordName: pulumi.Output<string>; value: pulumi.Output<string> } {
+    const wanted = domain.trim().toLowerCase().replace(/\.$/, "");
+    const challenge = pulumi.all([this.domains, this.dnsChallenges]).apply(([domains, challenges]) => {
+      const names = (domains ?? []).map((d) => d.toLowerCase());
+      if (!names.includes(wanted)) throw new Error(`dnsChallengeFor("${domain}"): not a name of this certificate (its names: ${names.join(", ")})`);
+      const found = Object.entries(challenges ?? {}).find(([d]) => d.toLowerCase() === wanted)?.[1];
+      if (found === undefined) {
+        throw new Error(
+          `dnsChallengeFor("${domain}"): CPS offers no DNS challenge for this name (it was validated before this stack managed it, e.g. an adopted enrollment): there is nothing to publish until CPS opens a new DV change`,
+        );
+      }
+      return found;
+    });
+    return { recordName: challenge.apply((c) => c.recordName), value: challenge.apply((c) => c.value) };
+  }
+
   constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       enrollmentShim,

@@ -8,3 +8,5 @@ export const enrollmentShim = lazyProvider("enrollment", "enrollmentProvider");
 export const dvValidationShim = lazyProvider("dv-validation", "dvValidationProvider");
 export const deploymentShim = lazyProvider("deployment", "deploymentProvider");
 export const edgeDnsTxtRecordShim = lazyProvider("edge-dns-txt-record", "edgeDnsTxtRecordProvider");
+export const secureEdgeHostnameShim = lazyProvider("secure-edge-hostname", "secureEdgeHostnameProvider");
+export const edgeDnsCnameRecordShim = lazyProvider("edge-dns-cname-record", "edgeDnsCnameRecordProvider");

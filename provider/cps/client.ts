@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { type LogFn, Transport, type TransportClock } from "./transport";
 import type { CpsContext } from "./context";
 import { EdgeDnsClient } from "./edge-dns";
+import { EdgeHostnamesClient } from "./edge-hostnames";
 import * as enrollments from "./enrollments";
 import * as changes from "./changes";
 import * as allowedInputs from "./allowed-inputs";
@@ -66,14 +67,19 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 export class CpsClient {
   readonly baseUrl: string;
   readonly edgeDns: EdgeDnsClient;
+  /** Secure edge hostnames (PAPI create/read, HAPI delete) on the same credentials. */
+  readonly edgeHostnames: EdgeHostnamesClient;
   private readonly ctx: CpsContext;
   private readonly dnsTransport: Transport;
+  private readonly papiTransport: Transport;
 
-  private constructor(ctx: CpsContext, dnsTransport: Transport) {
+  private constructor(ctx: CpsContext, dnsTransport: Transport, papiTransport: Transport) {
     this.ctx = ctx;
     this.baseUrl = ctx.transport.baseUrl;
     this.dnsTransport = dnsTransport;
+    this.papiTransport = papiTransport;
     this.edgeDns = new EdgeDnsClient(dnsTransport);
+    this.edgeHostnames = new EdgeHostnamesClient(papiTransport);
   }
 
   /** Resolves credentials synchronously; throws CpsConfigError naming what is missing. */
@@ -107,13 +113,16 @@ export class CpsClient {
       activeCertificatesLimiter: internals.activeCertificatesLimiter ?? limiterFor("cps-active-certificates", ACTIVE_CERTIFICATES_LIMIT),
     };
     log("debug", `CPS client for ${credentials.host} using credentials from ${credentials.source}`);
-    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", limit)));
+    // PAPI and HAPI have budgets of their own (https://techdocs.akamai.com/property-mgr/reference/rate-limiting);
+    // their calls go through a limiter of the same size, shared per account like the CPS one.
+    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", limit)), transportFor(limiterFor("papi", limit)));
   }
 
   /** Release idle keep-alive connections. */
   close(): void {
     this.ctx.transport.close();
     this.dnsTransport.close();
+    this.papiTransport.close();
   }
 
   /** Enrollment media-type version this client negotiated (12, or 11 after a 406). */

@@ -13,4 +13,5 @@ export { AllowedInputType } from "./allowed-inputs";
 export { changeFailure, assertChangeNotFailed } from "./changes";
 export type { CreateEnrollmentRequest, UpdateEnrollmentRequest, RemoveEnrollmentRequest, EnrollmentChangeResult } from "./enrollments";
 export { EdgeDnsClient } from "./edge-dns";
+export { EdgeHostnamesClient, papiId } from "./edge-hostnames";
 export * from "./schemas";

@@ -24,7 +24,15 @@ export function ensureSelfLink(): void {
   }
 }
 
-export type ResourceKind = "Enrollment" | "DvValidation" | "Deployment" | "EdgeDnsTxtRecord" | "CertificateUpload" | "AcmeCertificate";
+export type ResourceKind =
+  | "Enrollment"
+  | "DvValidation"
+  | "Deployment"
+  | "EdgeDnsTxtRecord"
+  | "CertificateUpload"
+  | "AcmeCertificate"
+  | "SecureEdgeHostname"
+  | "EdgeDnsCnameRecord";
 
 const MODULES: Record<ResourceKind, [file: string, exportName: string]> = {
   Enrollment: ["enrollment", "enrollmentProvider"],
@@ -33,6 +41,8 @@ const MODULES: Record<ResourceKind, [file: string, exportName: string]> = {
   EdgeDnsTxtRecord: ["edge-dns-txt-record", "edgeDnsTxtRecordProvider"],
   CertificateUpload: ["certificate-upload", "certificateUploadProvider"],
   AcmeCertificate: ["acme-certificate", "acmeCertificateProvider"],
+  SecureEdgeHostname: ["secure-edge-hostname", "secureEdgeHostnameProvider"],
+  EdgeDnsCnameRecord: ["edge-dns-cname-record", "edgeDnsCnameRecordProvider"],
 };
 
 export interface ResourceState {

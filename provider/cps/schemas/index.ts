@@ -7,3 +7,4 @@ export * from "./history";
 export * from "./active-certificates";
 export * from "./problem";
 export * from "./edge-dns";
+export * from "./edge-hostname";

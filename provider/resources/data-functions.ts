@@ -1,0 +1,87 @@
+/**
+ * Read-only look-ups for programs (the SDK's `getEnrollment`, `getEnrollments`, `getDeployments`,
+ * `getPendingChange`), the counterparts of `@pulumi/akamai`'s `getCpsEnrollment(s)`,
+ * `getCpsDeployments` and `getCpsWarnings`. They run in the program's process (not in the
+ * dynamic-provider host), read the stack's `pulumi-akamai-cps:*` settings the same way the
+ * providers do, and share the client (and so the account budget) of that process. No state.
+ */
+import { z } from "zod";
+import type { Deployment, Enrollment } from "../cps";
+import { latestPendingChange } from "../lifecycle/pending-changes";
+import { classifyWarnings, type ClassifiedWarning } from "../lifecycle/warnings";
+import { configureFrom, getClient } from "./provider-config";
+import { CONFIG_NAMESPACE } from "./provider-config";
+
+/** Where settings come from: the program's stack config (`pulumi.Config("pulumi-akamai-cps")`). */
+export interface SettingsSource {
+  get(key: string): string | undefined;
+}
+
+const enrollmentIdArg = z.object({ enrollmentId: z.number({ message: "enrollmentId must be a CPS enrollment id (a positive integer)" }).int().positive() }).strict();
+const contractIdArg = z.object({ contractId: z.string().min(1, { message: "contractId must be a CPS contract id such as K-0N7RAK71" }) }).strict();
+
+function parseArgs<S extends z.ZodType>(fn: string, schema: S, args: unknown): z.output<S> {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw new Error(`${fn}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`);
+  return parsed.data;
+}
+
+function client(settings: SettingsSource) {
+  configureFrom({ get: (key) => settings.get(key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key) });
+  return getClient();
+}
+
+export async function getEnrollment(settings: SettingsSource, args: unknown): Promise<Enrollment> {
+  const { enrollmentId } = parseArgs("getEnrollment", enrollmentIdArg, args);
+  return client(settings).getEnrollment(enrollmentId);
+}
+
+export async function getEnrollments(settings: SettingsSource, args: unknown): Promise<Enrollment[]> {
+  const { contractId } = parseArgs("getEnrollments", contractIdArg, args);
+  return client(settings).listEnrollments(contractId);
+}
+
+export interface DeploymentsResult {
+  production: Deployment | null;
+  staging: Deployment | null;
+}
+
+export async function getDeployments(settings: SettingsSource, args: unknown): Promise<DeploymentsResult> {
+  const { enrollmentId } = parseArgs("getDeployments", enrollmentIdArg, args);
+  const cps = client(settings);
+  const [production, staging] = await Promise.all([cps.getProductionDeployment(enrollmentId), cps.getStagingDeployment(enrollmentId)]);
+  return { production: production ?? null, staging: staging ?? null };
+}
+
+export interface PendingChangeResult {
+  /** null when nothing is pending. */
+  changeId: number | null;
+  changeType: string | null;
+  status: string | null;
+  state: string | null;
+  /** Inputs CPS waits for (`lets-encrypt-challenges`, `change-management`, …). */
+  allowedInputs: string[];
+  /** Pre- and post-verification warnings offered for acknowledgement, with their stable IDs. */
+  warnings: ClassifiedWarning[];
+}
+
+export async function getPendingChange(settings: SettingsSource, args: unknown): Promise<PendingChangeResult> {
+  const { enrollmentId } = parseArgs("getPendingChange", enrollmentIdArg, args);
+  const cps = client(settings);
+  const pending = latestPendingChange(await cps.getEnrollment(enrollmentId));
+  if (!pending) return { changeId: null, changeType: null, status: null, state: null, allowedInputs: [], warnings: [] };
+  const change = await cps.getChangeStatus(enrollmentId, pending.changeId);
+  const warnings: ClassifiedWarning[] = [];
+  for (const input of change.allowedInput) {
+    if (input.type === "pre-verification-warnings-acknowledgement") warnings.push(...classifyWarnings(await cps.getPreVerificationWarnings(input)));
+    if (input.type === "post-verification-warnings-acknowledgement") warnings.push(...classifyWarnings(await cps.getPostVerificationWarnings(input)));
+  }
+  return {
+    changeId: pending.changeId,
+    changeType: pending.changeType,
+    status: change.statusInfo.status,
+    state: change.statusInfo.state,
+    allowedInputs: change.allowedInput.map((i) => i.type),
+    warnings,
+  };
+}

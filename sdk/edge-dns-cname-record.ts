@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { edgeDnsCnameRecordShim } from "./providers";
+
+/** Inputs of an {@link EdgeDnsCnameRecord}. */
+export interface EdgeDnsCnameRecordArgs {
+  /** The Edge DNS zone, e.g. `example.com`. */
+  zone: pulumi.Input<string>;
+  /** Fully qualified name, e.g. `www.example.com` (not the zone apex). */
+  name: pulumi.Input<string>;
+  /** The target, e.g. a {@link SecureEdgeHostname}'s `edgeHostname`. */
+  target: pulumi.Input<string>;
+  /** Seconds, 30 to 86400 (default 300). */
+  ttl?: pulumi.Input<number>;
+}
+
+/**
+ * A CNAME record set in Akamai Edge DNS, on the same credentials as CPS: points a site's name at
+ * its secure edge hostname.
+ *
+ * ## Example usage
+ * ```ts
+ * new cps.EdgeDnsCnameRecord("www", { zone: "example.com", name: "www.example.com", target: edge.edgeHostname });
+ * ```
+ */
+export class EdgeDnsCnameRecord extends pulumi.dynamic.Resource {
+  declare public readonly zone: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  /** The target, without a trailing dot. */
+  declare public readonly target: pulumi.Output<string>;
+  declare public readonly ttl: pulumi.Output<number>;
+
+  constructor(name: string, args: EdgeDnsCnameRecordArgs, opts?: pulumi.CustomResourceOptions) {
+    super(edgeDnsCnameRecordShim, name, { ttl: 300, ...args, __cpsName: name }, opts, "akamai-cps", "EdgeDnsCnameRecord");
+  }
+}
