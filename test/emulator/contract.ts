@@ -16,7 +16,8 @@ import addFormats from "ajv-formats";
 
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
-export const CPS_ROOT = path.resolve(__dirname, "../../../shared/reference/akamai-apis/apis/cps/v2");
+/** Akamai's OpenAPI description, vendored (see test/fixtures/akamai/README.md). */
+export const CPS_ROOT = path.resolve(__dirname, "../fixtures/akamai/akamai-apis/cps/v2");
 
 type Schema = { [key: string]: unknown };
 
