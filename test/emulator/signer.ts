@@ -3,7 +3,7 @@ import * as https from "https";
 
 /**
  * A small EdgeGrid signer for the emulator tests, written from the protocol description
- * (cps-api.md §8) — deliberately not the provider's client, so the emulator is tested against an
+ * (https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid) — deliberately not the provider's client, so the emulator is tested against an
  * independent reading of the protocol.
  */
 export interface TestCredentials {
