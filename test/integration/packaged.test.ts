@@ -67,6 +67,14 @@ describe("the installed package", () => {
     for (const specifier of internal) expect([specifier, await resolveInProject(copy.dir, specifier)]).toEqual([specifier, "ERR_PACKAGE_PATH_NOT_EXPORTED"]);
   });
 
+  it("gives what the README, emulator/README.md and engine/README.md import from it", async () => {
+    const script = `const p = (s) => require(s); console.log(JSON.stringify([typeof p("pulumi-akamai-cps").Enrollment, typeof p("pulumi-akamai-cps/emulator").startEmulator, typeof p("pulumi-akamai-cps/engine").runEngine]))`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["-e", script], { cwd: copy.dir }, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout))),
+    );
+    expect(JSON.parse(out)).toEqual(["function", "function", "function"]);
+  });
+
   it("ships no tests, fixtures or bench code", () => {
     const shipped: string[] = [];
     const walk = (dir: string): void => {
