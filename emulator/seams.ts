@@ -1,5 +1,5 @@
 /**
- * The seams between the emulator's CPS state machine (emulator/cps, emulator/server) and the parts
+ * The seams between the emulator's CPS state machine (emulator/cps, served by emulator/http) and the parts
  * that touch the real world: keys and CSRs, domain validation over DNS/HTTP, certificate issuance
  * (builtin CA or an ACME CA such as pebble), DNS zones, and the TLS listeners that stand for the
  * staging and production networks. The state machine depends only on these interfaces, so tests

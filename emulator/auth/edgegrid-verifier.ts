@@ -2,7 +2,8 @@ import { createHash, createHmac, timingSafeEqual } from "crypto";
 
 /**
  * Server-side EdgeGrid v1 (EG1-HMAC-SHA256) verification, written from the protocol description
- * (cps-api.md §8), independently of any client library.
+ * (https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid), independently of any
+ * client library.
  */
 
 export interface SignedRequest {

@@ -125,12 +125,12 @@ export function enrollmentRequestSchema(v: EnrollmentVersion) {
     ...(v >= 9 ? { autoRenewalStartTime: z.string().nullable().optional() } : {}),
     ...(v >= 11
       ? {
-          // id: string in the schema, integer in real data (cps-api §11): accept both
+          // id: string in the schema, integer in real data (edgegrid-golang pkg/cps/enrollments.go): accept both
           id: z.union([z.string(), z.number().int()]).nullable().optional(),
           assignedSlots: z.array(z.number().int()).nullable().optional(),
           stagingSlots: z.array(z.number().int()).nullable().optional(),
           productionSlots: z.array(z.number().int()).nullable().optional(),
-          // orgId: integer in the schema, a string in the v11 example (cps-api §11): accept both
+          // orgId: integer in the schema, a string in the v11 example (akamai-apis examples/enrollment.v11.json): accept both
           orgId: z.union([z.number().int().min(0), z.string().regex(/^\d+$/)]).nullable().optional(),
         }
       : {}),

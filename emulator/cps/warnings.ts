@@ -2,7 +2,7 @@ import { WARNING_TEMPLATES } from "../pki/warning-catalogue";
 
 /**
  * Warning texts, worded exactly like the templates the Terraform provider matches
- * (terraform-provider-akamai pkg/providers/cps/cps_warnings.gen.go, see anchors.md), so that
+ * (https://github.com/akamai/terraform-provider-akamai/blob/HEAD/pkg/providers/cps/cps_warnings.gen.go), so that
  * tools which auto-approve by warning ID recognise what the emulator says.
  */
 export const WARNING_TEXT = {

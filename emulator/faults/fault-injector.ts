@@ -136,7 +136,7 @@ export class FaultInjector {
     if (retryAfter !== undefined) {
       this.counters.rateLimited++;
       sendJson(res, 429, { "Retry-After": String(retryAfter) }, {
-        // cps-api.md §7 quotes this body, `type` included
+        // Akamai's 429 example body, `type` included (akamai-apis apis/cps/v2/examples/429.json)
         type: "429 Too Many Requests",
         title: "Too Many Requests",
         status: 429,

@@ -4,8 +4,8 @@ import { type ActiveCertificates, activeCertificatesSchema } from "./schemas/act
 import { requireContractId } from "./validate";
 
 /**
- * GET /active-certificates (cps-api.md §6.5). Akamai limits it to 10 requests per minute per
- * account, on top of the general budget, hence its own limiter.
+ * GET /active-certificates. Akamai limits it to 10 requests per minute per account, on top of the
+ * general budget (https://techdocs.akamai.com/cps/reference/rate-limiting), hence its own limiter.
  */
 export async function listActiveCertificates(ctx: CpsContext, contractId: string): Promise<ActiveCertificates> {
   const contract = requireContractId(contractId);

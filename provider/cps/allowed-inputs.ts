@@ -17,7 +17,7 @@ import { type Deployment, deploymentSchema } from "./schemas/deployment";
 import { parseInput, requireAck } from "./validate";
 
 /**
- * Allowed inputs of a change (cps-api.md §5.3–5.5, §10): each call takes the `allowedInput` entry
+ * Allowed inputs of a change (https://techdocs.akamai.com/cps/reference/change-input-content-type-mapping): each call takes the `allowedInput` entry
  * from the change status and follows its `info` (GET) or `update` (POST) link; paths are never
  * built by hand. Acknowledgement POSTs retry CPS's brief 404/409 after a status change.
  */

@@ -4,7 +4,7 @@ import { type CpsContext, parseResponse } from "./context";
 import { type ChangeStatus, changeStatusSchema } from "./schemas/change";
 import { requirePositiveId } from "./validate";
 
-/** Changes family: status and cancel (cps-api.md §2 rows 6–7). */
+/** Changes family: status and cancel (akamai-apis apis/cps/v2/enrollments.yaml, `/enrollments/{enrollmentId}/changes/{changeId}`). */
 
 export function changePath(enrollmentId: number, changeId: number): string {
   return `/cps/v2/enrollments/${enrollmentId}/changes/${changeId}`;

@@ -60,7 +60,7 @@ const ACTIVE_CERTIFICATES_LIMIT: RateLimit = { requests: 10, perMs: 60_000 };
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Typed client for the 18 CPS v2 operations (cps-api.md §2), plus a small Edge DNS recordset
+ * Typed client for the 18 CPS v2 operations (https://github.com/akamai/akamai-apis/blob/HEAD/apis/cps/v2/enrollments.yaml), plus a small Edge DNS recordset
  * client on the same credentials. Every request is EdgeGrid-signed, uses the exact versioned
  * media types, is rate limited per account and retried where that is safe.
  */

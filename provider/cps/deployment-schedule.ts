@@ -4,7 +4,7 @@ import { changePath } from "./changes";
 import { type DeploymentSchedule, deploymentScheduleRequestSchema, deploymentScheduleSchema } from "./schemas/change";
 import { optionalDeployDate, parseInput, requirePositiveId } from "./validate";
 
-/** Deployment schedule of a change (cps-api.md §2 rows 8–9, §5.9). */
+/** Deployment schedule of a change (akamai-apis apis/cps/v2/enrollments.yaml, `…/changes/{changeId}/deployment-schedule`). */
 
 export async function getDeploymentSchedule(ctx: CpsContext, enrollmentId: number, changeId: number): Promise<DeploymentSchedule> {
   const path = `${changePath(requirePositiveId("enrollmentId", enrollmentId), requirePositiveId("changeId", changeId))}/deployment-schedule`;

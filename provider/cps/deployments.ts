@@ -4,7 +4,7 @@ import { type CpsContext, parseResponse } from "./context";
 import { type Deployment, type Deployments, deploymentSchema, deploymentsSchema } from "./schemas/deployment";
 import { requirePositiveId } from "./validate";
 
-/** Deployments family (cps-api.md §2 rows 12–14, §6.1–6.2). */
+/** Deployments family (akamai-apis apis/cps/v2/enrollments.yaml, `/enrollments/{enrollmentId}/deployments…`). */
 
 export async function listDeployments(ctx: CpsContext, enrollmentId: number): Promise<Deployments> {
   const id = requirePositiveId("enrollmentId", enrollmentId);

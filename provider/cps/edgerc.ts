@@ -1,5 +1,5 @@
 /**
- * `.edgerc` parsing (cps-api.md §8.5). INI sections; `;`/`#` comment lines; values may be quoted;
+ * `.edgerc` parsing (https://techdocs.akamai.com/developer/docs/set-up-authentication-credentials). INI sections; `;`/`#` comment lines; values may be quoted;
  * an unquoted value may carry an inline comment after whitespace (as Akamai's Node library strips);
  * keys are lower-cased with `-` mapped to `_` (so `max-body` and `client-token` also work, as in
  * the Python library).

@@ -13,7 +13,7 @@ import {
 } from "./schemas/enrollment";
 import { optionalBoolean, optionalDeployDate, parseInput, requireContractId, requirePositiveId } from "./validate";
 
-/** Enrollments family: list, get, create, update, remove (cps-api.md §2 rows 1–5). */
+/** Enrollments family: list, get, create, update, remove (akamai-apis apis/cps/v2/enrollments.yaml, `/enrollments…`). */
 
 export interface CreateEnrollmentRequest {
   contractId: string;

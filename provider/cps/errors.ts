@@ -1,5 +1,5 @@
 /**
- * The four error types callers of the CPS client can catch. None of them ever carries a secret:
+ * The six error types callers of the CPS client can catch. None of them ever carries a secret:
  * messages name the missing/invalid item, never a credential value.
  */
 

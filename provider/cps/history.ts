@@ -10,7 +10,7 @@ import {
 } from "./schemas/history";
 import { optionalBoolean, requirePositiveId } from "./validate";
 
-/** History family (cps-api.md §2 rows 15–17, §6.3–6.4). */
+/** History family (akamai-apis apis/cps/v2/enrollments.yaml, `/enrollments/{enrollmentId}/history/…`). */
 
 export async function getDvHistory(ctx: CpsContext, enrollmentId: number): Promise<DvHistory> {
   const id = requirePositiveId("enrollmentId", enrollmentId);

@@ -1,5 +1,5 @@
 /**
- * Exact versioned media types (cps-api.md §2/§3). CPS maps a request to an operation by these, so
+ * Exact versioned media types (https://techdocs.akamai.com/cps/reference/internal-versioning). CPS maps a request to an operation by these, so
  * every request names the version it was written against; `application/json` is never sent.
  */
 const cps = (entity: string, version: number): string => `application/vnd.akamai.cps.${entity}.v${version}+json`;

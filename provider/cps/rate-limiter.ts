@@ -10,7 +10,7 @@ export interface RateLimit {
   perMs: number;
 }
 
-/** CPS's published per-account budget: 20 requests per 2 seconds (cps-api.md §1). */
+/** CPS's published per-account budget: 20 requests per 2 seconds (https://techdocs.akamai.com/cps/reference/rate-limiting). */
 export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 20, perMs: 2000 };
 
 /** Frees the slot a request held; the window of `perMs` counts from this call. Idempotent. */

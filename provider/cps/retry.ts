@@ -10,8 +10,8 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, ma
 
 /**
  * Acknowledgement POSTs answered 404/409 right after the change status moved are retried at most
- * this many times in total: CPS needs a moment before the input endpoint exists (anchors.md pain
- * point 2), but a persistent 404/409 is a real answer and must surface.
+ * this many times in total: CPS needs a moment before the input endpoint exists
+ * (akamai/terraform-provider-akamai#648, #765), but a persistent 404/409 is a real answer and must surface.
  */
 export const TRANSIENT_ACK_MAX_ATTEMPTS = 4;
 

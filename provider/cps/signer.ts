@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { CpsInputError } from "./errors";
 
 /**
- * EdgeGrid v1 (EG1-HMAC-SHA256) signing, cps-api.md §8, on top of the crypto and canonicalisation
+ * EdgeGrid v1 (EG1-HMAC-SHA256) signing (https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid), on top of the crypto and canonicalisation
  * helpers of Akamai's own `akamai-edgegrid` package.
  *
  * Why not the package's `EdgeGrid` class: its constructor registers global axios interceptors

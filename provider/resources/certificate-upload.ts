@@ -66,13 +66,9 @@ function onNetwork(d: Deployment | undefined, entries: readonly ParsedEntry[]): 
   return { certificates: deployed.map((x) => summarize(x.cert, x.keyAlgorithm)), matchesInputs };
 }
 
-async function deployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
-  try {
-    return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return undefined;
-    throw e;
-  }
+/** undefined when nothing is deployed on that network (the client maps CPS's 404 to undefined). */
+function deployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+  return network === "production" ? client.getProductionDeployment(enrollmentId) : client.getStagingDeployment(enrollmentId);
 }
 
 /** The names a third-party certificate must cover: CN and SANs, or only the CN with `excludeSans`. */

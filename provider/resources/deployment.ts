@@ -78,13 +78,8 @@ function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo 
 }
 
 async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
-  try {
-    const d = network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
-    return describeDeployment(d);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return null;
-    throw e;
-  }
+  const d = network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
+  return describeDeployment(d);
 }
 
 /** Statuses where the certificate of the change is already on staging. */
@@ -229,13 +224,16 @@ async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynam
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const client = getClient();
   const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+  // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
+  // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
   try {
-    const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
-    return { id, props: { ...props, staging, production } };
+    await client.getEnrollment(enrollmentId);
   } catch (e) {
     if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
     throw e;
   }
+  const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
+  return { id, props: { ...props, staging, production } };
 }
 
 export const deploymentProvider = resourceProvider(deploymentInputsSchema, {

@@ -5,7 +5,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CpsApiError } from "../cps";
 import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { getClient } from "./provider-config";
@@ -102,11 +101,6 @@ export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsS
   async delete(id: string, props: Props): Promise<void> {
     const zone = String(props.zone ?? id.split("/")[0]);
     const name = String(props.name ?? id.split("/")[1]);
-    try {
-      await getClient().edgeDns.deleteRecordSet(zone, name, "TXT");
-    } catch (e) {
-      if (e instanceof CpsApiError && e.status === 404) return;
-      throw e;
-    }
+    await getClient().edgeDns.deleteRecordSet(zone, name, "TXT"); // already gone (404) counts as deleted
   },
 });

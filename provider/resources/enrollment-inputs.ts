@@ -154,7 +154,6 @@ export const enrollmentInputsSchema = z
       ctx.addIssue({ code: "custom", path: ["disallowedTlsVersions"], message: "must keep TLS 1.2 and 1.3 enabled when fipsMode is on" });
   });
 
-export type EnrollmentInputsRaw = z.input<typeof enrollmentInputsSchema>;
 export type EnrollmentInputs = z.output<typeof enrollmentInputsSchema>;
 
 /** CN first, then the other names sorted: the set of names the certificate covers. */

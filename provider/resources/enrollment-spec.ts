@@ -200,8 +200,3 @@ export function viewOfEnrollment(e: Enrollment, contractId: string, like: Compar
 export function changedKeys(desired: ComparableView, actual: ComparableView): string[] {
   return Object.keys(desired).filter((k) => desired[k] !== actual[k]);
 }
-
-/** Fields whose change CPS answers with a new certificate (202) rather than a metadata update (200). */
-export function needsNewCertificate(keys: readonly string[]): boolean {
-  return keys.some((k) => k === "sans" || k === "commonName" || k.startsWith("csr.") || k === "signatureAlgorithm" || k === "certificateType" || k === "excludeSans" || k === "orgId" || k.startsWith("organization."));
-}

@@ -406,13 +406,8 @@ async function remove(id: string, props: Props): Promise<void> {
   const enrollmentId = Number(id);
   const allowDeployed = props.allowDeleteWhileDeployed === true;
   const timeout = timeoutMs(props.deleteTimeout as string | number | undefined, 60 * 60_000);
-  let production;
-  try {
-    production = await client.getProductionDeployment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return; // the enrollment is already gone
-    throw e;
-  }
+  // undefined when nothing is deployed, also for an enrollment already gone (removeEnrollment's 404 below ends that case)
+  const production = await client.getProductionDeployment(enrollmentId);
   if (production?.primaryCertificate?.certificate && !allowDeployed) {
     throw new Error(
       `Enrollment ${enrollmentId} has a certificate live on the production network; deleting it would stop TLS for its hostnames. ` +

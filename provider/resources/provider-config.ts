@@ -87,9 +87,3 @@ export function txtLookup(resolvers?: readonly string[]): TxtLookup {
   const configuredResolvers = resolvers && resolvers.length > 0 ? [...resolvers] : currentSettings().dnsResolvers?.split(",").map((s) => s.trim()).filter(Boolean);
   return configuredResolvers && configuredResolvers.length > 0 ? fixedResolvers(configuredResolvers) : authoritativeResolvers();
 }
-
-/** For tests: forget configuration and clients. */
-export function resetProviderConfig(): void {
-  configured = {};
-  clients.clear();
-}

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { CpsInputError, EdgeGridSigner, edgeGridTimestamp } from "../../provider/cps";
 
-const vectorsDir = path.join(__dirname, "..", "..", "..", "shared", "reference", "edgegrid-vectors");
+const vectorsDir = path.join(__dirname, "..", "fixtures", "akamai", "edgegrid-vectors");
 
 const testData = z
   .object({

@@ -16,7 +16,8 @@ import addFormats from "ajv-formats";
 
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
-export const CPS_ROOT = path.resolve(__dirname, "../../../shared/reference/akamai-apis/apis/cps/v2");
+/** Akamai's OpenAPI description, vendored (see test/fixtures/akamai/README.md). */
+export const CPS_ROOT = path.resolve(__dirname, "../fixtures/akamai/akamai-apis/cps/v2");
 
 type Schema = { [key: string]: unknown };
 
@@ -107,13 +108,13 @@ export const DEVIATIONS: Deviation[] = [
   {
     mediaTypes: [MEDIA("dv-challenges", 2)],
     what: "dv[].challenges[].status is lower case (pending, valid) in real data; the schema enum is capitalised (Pending, Valid…)",
-    source: "examples/dv-challenges.v2-sample.json and examples/dv-history.v1.json; cps-api.md §5.7, §11",
+    source: "examples/dv-challenges.v2-sample.json and examples/dv-history.v1.json",
     apply: (s) => at(s, "dv/[]/challenges/[]/status", (n) => (n.enum = [...(Array.isArray(n.enum) ? n.enum : []), "pending", "valid", "invalid", "processing"])),
   },
   {
     mediaTypes: [MEDIA("change-management-info", 5)],
     what: "v5 carries quicEnabled, sniOnly and ocspStapled as the strings \"true\"/\"false\"; the schema says boolean",
-    source: "examples/change-management-info.v5-3p.json; cps-api.md §5.8",
+    source: "examples/change-management-info.v5-3p.json",
     apply: (s) => {
       const stringBoolean = (n: Schema): void => {
         delete n.type;
@@ -127,13 +128,13 @@ export const DEVIATIONS: Deviation[] = [
   {
     mediaTypes: [MEDIA("certificate-history", 2)],
     what: "geography is the enrollment's geography (\"core\") in real data; the schema enum lists standard-worldwide|worldwide|worldwide-russia",
-    source: "examples/certificate-history.v2.json; cps-api.md §6.3, §11",
+    source: "examples/certificate-history.v2.json",
     apply: (s) => at(s, "certificates/[]/geography", (n) => delete n.enum),
   },
   {
     mediaTypes: [MEDIA("deployments", 7), MEDIA("deployments", 8)],
     what: "production/staging are null while nothing is deployed on that network (the schema requires both objects)",
-    source: "terraform-provider-akamai/edgegrid-golang ListDeployments consumers treat them as nullable; cps-api.md §6.1",
+    source: "terraform-provider-akamai/edgegrid-golang ListDeployments consumers treat them as nullable",
     apply: (s) => {
       at(s, "production", (n) => (n.type = ["object", "null"]));
       at(s, "staging", (n) => (n.type = ["object", "null"]));
@@ -154,7 +155,7 @@ export const DEVIATIONS: Deviation[] = [
   {
     mediaTypes: ["application/problem+json"],
     what: "404 not-found has no detail; gateway (pep-authn) problems add status, method, serverIp, clientIp, requestId, requestTime",
-    source: "edgegrid-golang pkg/cps/history_test.go (404 without detail); newer/examples/400.json and 500.json; cps-api.md §7",
+    source: "edgegrid-golang pkg/cps/history_test.go (404 without detail); newer/examples/400.json and 500.json",
     apply: (s) => {
       s.required = ["type", "title", "instance"];
       const props = isObject(s.properties) ? s.properties : {};

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EdgeGridVerifier, dataToSign, parseEdgeGridTimestamp, signingKey } from "../../emulator/auth/edgegrid-verifier";
 
-const dir = path.resolve(__dirname, "../../../shared/reference/edgegrid-vectors");
+const dir = path.resolve(__dirname, "../fixtures/akamai/edgegrid-vectors");
 interface Vector {
   testName: string;
   request: { method: string; path: string; data?: string; headers?: Array<Record<string, string>> };

@@ -3,7 +3,7 @@ import * as https from "https";
 
 /**
  * A small EdgeGrid signer for the emulator tests, written from the protocol description
- * (cps-api.md §8) — deliberately not the provider's client, so the emulator is tested against an
+ * (https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid) — deliberately not the provider's client, so the emulator is tested against an
  * independent reading of the protocol.
  */
 export interface TestCredentials {
@@ -74,8 +74,17 @@ export class TestClient {
     const authorization = options.authorization === undefined ? signRequest(this.credentials, method, target, text, options.sign) : options.authorization;
     if (authorization !== null) headers.Authorization = authorization;
     const [hostname, port] = this.credentials.host.split(":");
+    return this.send({ hostname, port: Number(port), method, path: target, headers, agent: this.agent }, text);
+  }
+
+  /**
+   * A kept-alive socket the server closed while idle fails the next request with ECONNRESET before
+   * the server saw it; that request is resent on another socket, as Node's documentation advises
+   * (https://nodejs.org/api/http.html#requestreusedsocket). A reset on a fresh socket is an answer.
+   */
+  private send(options: https.RequestOptions, text: string, resends = 0): Promise<TestResponse> {
     return new Promise((resolve, reject) => {
-      const req = https.request({ hostname, port: Number(port), method, path: target, headers, agent: this.agent }, (res) => {
+      const req = https.request(options, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -89,7 +98,10 @@ export class TestClient {
           resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: parsed, text: raw });
         });
       });
-      req.on("error", reject);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        if (req.reusedSocket && error.code === "ECONNRESET" && resends < 32) resolve(this.send(options, text, resends + 1));
+        else reject(error);
+      });
       req.end(text);
     });
   }

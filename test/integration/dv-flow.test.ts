@@ -132,4 +132,12 @@ describe("DV certificate through the engine path", () => {
     expect(preview.replaces.length).toBeGreaterThan(0);
     expect(await stack.driver.refresh("gone")).toBe(false);
   });
+
+  it("refresh keeps a Deployment while its enrollment exists and forgets it once the enrollment was deleted outside Pulumi", async () => {
+    expect(await stack.driver.refresh("www-prod")).toBe(true);
+    expect(stack.driver.outputs("www-prod").production).not.toBeNull();
+    await stack.admin("DELETE", `/enrollments/${stack.driver.outputs("www").enrollmentId as number}`);
+    await stack.driver.newRun();
+    expect(await stack.driver.refresh("www-prod")).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@ import { parseTrailingId } from "../ids";
 
 /**
  * Building blocks for response schemas. Responses are tolerant where the real API drifts
- * (cps-api.md §11): open strings for statuses/enums, string-or-number ids, string booleans in
+ * (e.g. the akamai-apis examples against their schemas, test/emulator/contract.ts DEVIATIONS): open strings for statuses/enums, string-or-number ids, string booleans in
  * change-management-info v5, `ocspStapling` spellings. Unknown members are kept (looseObject).
  */
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * RFC 7807 problem details, both families (cps-api.md §7): CPS's own (`type` …/error-types/x,
+ * RFC 7807 problem details, both families (https://github.com/akamai/akamai-apis/blob/HEAD/apis/cps/v2/schemas/problem.yaml): CPS's own (`type` …/error-types/x,
  * `instance` …?id=<hex>, `detail` sometimes absent, e.g. 404 not-found) and the API gateway's
  * (extra `status`, `method`, `requestId`, …). Every member optional; unknown members kept.
  */

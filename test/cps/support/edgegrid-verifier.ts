@@ -1,7 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 
 /**
- * An independent EdgeGrid v1 verifier written from cps-api.md §8 (deliberately not the client's
+ * An independent EdgeGrid v1 verifier written from https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid (deliberately not the client's
  * signer): recompute the signature from the request as received.
  */
 export interface VerifierCredentials {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const v2 = path.join(__dirname, "..", "..", "..", "..", "shared", "reference", "akamai-apis", "apis", "cps", "v2");
+const v2 = path.join(__dirname, "..", "..", "fixtures", "akamai", "akamai-apis", "cps", "v2");
 
 /** An official example body: `example("enrollment.v11.json")` or `example("newer/enrollment.v12.json")`. */
 export function example(name: string): unknown {
