@@ -5,7 +5,7 @@ import { CheckFailure, failuresFromZod } from "./check-failures";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
 
 /** Keys the SDK adds to every resource's inputs; not user inputs. */
-export const INTERNAL_KEYS = ["__provider", "__cpsName"] as const;
+export const INTERNAL_KEYS = ["__provider", "__cpsName", "__cpsStack"] as const;
 
 export function userInputs(news: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
