@@ -73,7 +73,7 @@ export function adoptAdvice(list: readonly SameNameEnrollment[]): string {
   const ids = list.map((s) => s.id);
   const one = ids.length === 1 ? String(ids[0]) : `<one of ${ids.join(", ")}>`;
   return (
-    `If it is this resource's interrupted create, set adoptEnrollmentId: ${one} on the resource (or run \`pulumi refresh --import-pending-creates <urn> ${one}\`) and run \`pulumi up\` again. ` +
+    `If it is this resource's interrupted create (its run printed "created enrollment ${one}"), set adoptEnrollmentId: ${one} on the resource and run \`pulumi up\` again. ` +
     "If it belongs to another stack, leave it alone: use another common name, or set allowDuplicateCommonName: true to create a second enrollment. " +
     "See docs/drift-and-import.md#interrupted-creates."
   );
