@@ -21,7 +21,7 @@ import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { txtLookup } from "./provider-config";
 import { sameValue } from "./same-value";
-import { acmeUrlInput, resolverInput } from "./strict-inputs";
+import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 
@@ -29,7 +29,7 @@ export const acmeCertificateInputsSchema = z
   .object({
     orderUrl: acmeUrlInput("the AcmeOrder's orderUrl"),
     accountUrl: acmeUrlInput("the AcmeOrder's accountUrl"),
-    accountKeyPem: z.string().includes("PRIVATE KEY-----", { message: "must be a PEM private key (the AcmeOrder's accountKeyPem)" }),
+    accountKeyPem: privateKeyPemInput("must be a PEM private key (the AcmeOrder's accountKeyPem)"),
     directoryUrl: directoryUrlInput,
     csrPem: csrPemInput,
     caCertPem: caCertPemInput.optional(),

@@ -13,7 +13,7 @@ import { DEFAULT_CHALLENGE_TTL, DnsChallenge } from "../lifecycle/challenges";
 import { parseInputs, progressOf } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
-import { acmeUrlInput, certificatesPemInput } from "./strict-inputs";
+import { acmeUrlInput, certificatesPemInput, privateKeyPemInput } from "./strict-inputs";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
@@ -49,7 +49,7 @@ export const acmeOrderInputsSchema = z
       .strict()
       .optional(),
     /** PEM private key of the ACME account; generated (and kept as a secret output) when absent. */
-    accountKeyPem: z.string().includes("PRIVATE KEY-----", { message: "must be a PEM private key" }).optional(),
+    accountKeyPem: privateKeyPemInput("must be a PEM private key").optional(),
     caCertPem: caCertPemInput.optional(),
     challengeType: z.literal("dns-01", { message: 'only "dns-01" is supported' }).default("dns-01"),
   })

@@ -3,7 +3,7 @@
  * expected — never a coercion into something else (a boolean or a list becoming enrollment 1 or
  * 10001, a phone number that is prose, a port beyond 65535, a PEM header followed by garbage).
  */
-import { X509Certificate } from "crypto";
+import { createPrivateKey, X509Certificate } from "crypto";
 import { isIP } from "net";
 import { z } from "zod";
 import type { CheckFailure } from "./check-failures";
@@ -193,4 +193,16 @@ export function closedWindowFailures(olds: Record<string, unknown> | undefined, 
       reason: `is ${end}, which has already passed (now ${new Date(now).toISOString()}); a deployment window that has already ended would never deploy the certificate: give a later ${ISO_DATE_TIME}, or remove it`,
     },
   ];
+}
+
+/** A PEM private key that node:crypto can load (PKCS#8, PKCS#1 or SEC1), not just a header. */
+export function privateKeyPemInput(message: string) {
+  return z.string().superRefine((s, ctx) => {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s)) return void ctx.addIssue({ code: "custom", message });
+    try {
+      createPrivateKey(s);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `${message}; this one does not parse: ${(e instanceof Error ? e.message : String(e)).replace(/^Error: /, "")}` });
+    }
+  });
 }

@@ -101,6 +101,13 @@ describe("inputs accepted before and coerced into something else are refused in 
       "orderUrl",
       /link-local address 169\.254\.169\.254/,
     ],
+    [
+      "an ACME account key that is a PEM header around garbage",
+      acmeOrderProvider,
+      () => ({ csrPem: CSR_PEM, directoryUrl: "https://acme.example.com/directory", accountKeyPem: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n" }),
+      "accountKeyPem",
+      /does not parse/,
+    ],
     ["an AcmeOrder directoryUrl over plain http", acmeOrderProvider, () => ({ csrPem: CSR_PEM, directoryUrl: "http://acme.example.com/directory" }), "directoryUrl", /over https .*loopback/],
   ];
 
