@@ -245,9 +245,6 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   const desired = parseInputs(enrollmentInputsSchema, news);
   const want = viewOfInputs(desired);
   const before = enrollmentInputsSchema.safeParse(pickKeys(olds, INPUT_KEYS));
-  const oldView = before.success ? viewOfInputs(before.data) : {};
-  const inputChanges = Object.keys(want).filter((k) => want[k] !== oldView[k]);
-  const replaces = REPLACE_FIELDS.filter((k) => inputChanges.includes(k));
   // Inputs that only steer this provider (policies, timeouts) change state without touching CPS.
   const providerOnly = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "waitTimeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"].some(
     (k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
@@ -261,6 +258,11 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
     progress(`enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi): it will be created again`);
     return { changes: true, replaces: ["enrollmentId"], deleteBeforeReplace: true };
   }
+  // State without inputs (imported through Read, e.g. `pulumi refresh --import-pending-creates`):
+  // compare with the live enrollment; missing inputs must never plan a replacement, which would delete it.
+  const oldView = before.success ? viewOfInputs(before.data) : live.enrollment ? viewOfEnrollment(live.enrollment, desired.contractId, want) : want;
+  const inputChanges = Object.keys(want).filter((k) => want[k] !== oldView[k]);
+  const replaces = REPLACE_FIELDS.filter((k) => inputChanges.includes(k));
   let drift: string[] = [];
   let newChange = false;
   if (live.enrollment) {

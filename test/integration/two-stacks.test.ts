@@ -140,4 +140,16 @@ describe("a create whose POST got no answer", () => {
     expect(stack.driver.outputs("www").enrollmentId).toBe(first.id);
     expect(await enrollmentsNamed(stack, CN)).toEqual([first.id]);
   });
+
+  it("an import through Read (no inputs in state) plans no replacement, which would delete the enrollment", async () => {
+    const id = String(stack.driver.outputs("www").enrollmentId);
+    const urn = dynamicUrn("imported", { module: "akamai-cps", type: "Enrollment" });
+    const news = await stack.driver.news("Enrollment", "imported", enrollmentInputs(ZONE));
+    // The dynamic-provider host needs the serialized provider to read at all; nothing else is known.
+    const imported = await stack.driver.host.read(id, urn, { __provider: news.__provider! }, {});
+    expect(imported.id).toBe(id);
+    const checked = await stack.driver.host.check(urn, {}, news);
+    const diff = await stack.driver.host.diff(id, urn, imported.properties, checked.inputs, {});
+    expect(diff.replaces).toEqual([]);
+  });
 });
