@@ -150,6 +150,9 @@ export class Enrollment extends pulumi.dynamic.Resource {
       {
         ...args,
         __cpsName: name,
+        // Which stack this resource belongs to: the key of the provider's create journal, so an
+        // interrupted create resumes only this resource's own enrollment (docs/drift-and-import.md).
+        __cpsStack: stackIdentity(),
         enrollmentId: undefined,
         domains: undefined,
         dnsChallenges: undefined,
@@ -175,3 +178,14 @@ export class Enrollment extends pulumi.dynamic.Resource {
   }
 }
 
+
+/** `organization/project/stack` of the running program (hosts that pass no organization: `project/stack`). */
+function stackIdentity(): string {
+  let organization: string | undefined;
+  try {
+    organization = pulumi.getOrganization();
+  } catch {
+    organization = undefined; // older hosts and the local engine pass none
+  }
+  return [organization, pulumi.getProject(), pulumi.getStack()].filter((p) => p !== undefined && p !== "").join("/");
+}

@@ -1,3 +1,5 @@
+import { refuseUnverifiedTls } from "./tls-env";
+import { redact, registerSecrets } from "./redact";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { CpsConfigError } from "./errors";
@@ -84,7 +86,9 @@ export class CpsClient {
 
   /** Resolves credentials synchronously; throws CpsConfigError naming what is missing. */
   static create(options: CpsClientOptions = {}, internals: CpsClientInternals = {}): CpsClient {
+    refuseUnverifiedTls();
     const credentials = resolveCredentials(options);
+    registerSecrets([credentials.clientToken, credentials.clientSecret, credentials.accessToken]);
     const caCertPem = loadCa(options);
     const clock: TransportClock = {
       now: internals.clock?.now ?? Date.now,
@@ -102,7 +106,8 @@ export class CpsClient {
       maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
     };
     if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new CpsConfigError("retry.maxAttempts: expected a positive integer");
-    const log: LogFn = options.log ?? (() => undefined);
+    const sink: LogFn = options.log ?? (() => undefined);
+    const log: LogFn = (level, message) => sink(level, redact(message));
     const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     const transportFor = (limiter: RateLimiter): Transport =>
       new Transport({ credentials, caCertPem, limiter, retry, log, requestTimeoutMs, clock });

@@ -1,7 +1,10 @@
 /**
  * The six error types callers of the CPS client can catch. None of them ever carries a secret:
- * messages name the missing/invalid item, never a credential value.
+ * messages name the missing/invalid item, never a credential value, and whatever a server sent
+ * back (problem details, body snippets, network error texts) is redacted (redact.ts) before it is
+ * stored in an error — a proxy that reflects the Authorization header leaks nothing.
  */
+import { redact, redactDeep } from "./redact";
 
 /** A CPS (or Akamai API gateway) request that answered with a non-2xx status. */
 export class CpsApiError extends Error {
@@ -34,6 +37,17 @@ export class CpsApiError extends Error {
     problem?: Record<string, unknown>;
     bodySnippet?: string;
   }) {
+    init = {
+      ...init,
+      path: redact(init.path),
+      ...(init.type !== undefined ? { type: redact(init.type) } : {}),
+      ...(init.title !== undefined ? { title: redact(init.title) } : {}),
+      ...(init.detail !== undefined ? { detail: redact(init.detail) } : {}),
+      ...(init.instance !== undefined ? { instance: redact(init.instance) } : {}),
+      ...(init.requestId !== undefined ? { requestId: redact(init.requestId) } : {}),
+      ...(init.bodySnippet !== undefined ? { bodySnippet: redact(init.bodySnippet) } : {}),
+      ...(init.problem !== undefined ? { problem: redactDeep(init.problem) } : {}),
+    };
     const summary = [init.title, init.detail].filter((part) => part !== undefined && part !== "").join(": ");
     const fallback = summary !== "" ? summary : (init.bodySnippet ?? "").trim();
     const requestIdPart = init.requestId !== undefined ? ` (request id ${init.requestId})` : "";
@@ -62,6 +76,7 @@ export class CpsChangeError extends Error {
   readonly status?: string;
 
   constructor(init: { enrollmentId: number; changeId: number; code?: string; description?: string; timestamp?: string; status?: string }) {
+    if (init.description !== undefined) init = { ...init, description: redact(init.description) };
     const what = [init.code, init.description].filter((part) => part !== undefined && part !== "").join(": ");
     super(
       `CPS change ${init.changeId} of enrollment ${init.enrollmentId} failed` +
@@ -80,6 +95,9 @@ export class CpsChangeError extends Error {
 /** Missing or malformed credentials/configuration. Names the item, never its value. */
 export class CpsConfigError extends Error {
   override readonly name = "CpsConfigError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(redact(message), options);
+  }
 }
 
 /** Bad input to a client method, detected before any request is sent. */
@@ -87,7 +105,7 @@ export class CpsInputError extends Error {
   override readonly name = "CpsInputError";
   readonly field: string;
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+    super(redact(`${field}: ${message}`));
     this.field = field;
   }
 }
@@ -99,10 +117,10 @@ export class CpsNetworkError extends Error {
   readonly method: string;
   readonly path: string;
   constructor(init: { code: string; method: string; path: string; reason: string }) {
-    super(`${init.method} ${init.path} failed: ${init.reason}`);
+    super(redact(`${init.method} ${init.path} failed: ${init.reason}`));
     this.code = init.code;
     this.method = init.method;
-    this.path = init.path;
+    this.path = redact(init.path);
   }
 }
 
@@ -113,9 +131,9 @@ export class CpsResponseError extends Error {
   readonly path: string;
   readonly status: number;
   constructor(init: { method: string; path: string; status: number; reason: string }) {
-    super(`${init.method} ${init.path} returned an unexpected body (${init.status}): ${init.reason}`);
+    super(redact(`${init.method} ${init.path} returned an unexpected body (${init.status}): ${init.reason}`));
     this.method = init.method;
-    this.path = init.path;
+    this.path = redact(init.path);
     this.status = init.status;
   }
 }

@@ -21,14 +21,15 @@ import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { txtLookup } from "./provider-config";
 import { sameValue } from "./same-value";
+import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 
 export const acmeCertificateInputsSchema = z
   .object({
-    orderUrl: z.url({ message: "must be the AcmeOrder's orderUrl" }),
-    accountUrl: z.url({ message: "must be the AcmeOrder's accountUrl" }),
-    accountKeyPem: z.string().includes("PRIVATE KEY-----", { message: "must be a PEM private key (the AcmeOrder's accountKeyPem)" }),
+    orderUrl: acmeUrlInput("the AcmeOrder's orderUrl"),
+    accountUrl: acmeUrlInput("the AcmeOrder's accountUrl"),
+    accountKeyPem: privateKeyPemInput("must be a PEM private key (the AcmeOrder's accountKeyPem)"),
     directoryUrl: directoryUrlInput,
     csrPem: csrPemInput,
     caCertPem: caCertPemInput.optional(),
@@ -37,7 +38,7 @@ export const acmeCertificateInputsSchema = z
     /** Check that the TXT values are visible before asking the CA (default true). */
     propagationCheck: z.boolean().default(true),
     /** Resolvers for that check (`host` or `host:port`); default the provider's dnsResolvers config, else authoritative servers. */
-    dnsResolvers: z.array(z.string().min(1)).optional(),
+    dnsResolvers: z.array(resolverInput).optional(),
     propagationTimeout: durationInput.default("10m"),
     timeout: durationInput.default("10m"),
   })

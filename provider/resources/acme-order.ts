@@ -13,6 +13,7 @@ import { DEFAULT_CHALLENGE_TTL, DnsChallenge } from "../lifecycle/challenges";
 import { parseInputs, progressOf } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
+import { acmeUrlInput, certificatesPemInput, privateKeyPemInput } from "./strict-inputs";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
@@ -31,8 +32,8 @@ export const csrPemInput = z
     { message: "is not a valid PKCS#10 request with a common name or DNS names" },
   );
 
-export const directoryUrlInput = z.url({ protocol: /^https$/, message: "must be the https URL of an ACME directory, e.g. https://acme-v02.api.letsencrypt.org/directory" });
-export const caCertPemInput = z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be PEM certificates" });
+export const directoryUrlInput = acmeUrlInput("the URL of an ACME directory, e.g. https://acme-v02.api.letsencrypt.org/directory");
+export const caCertPemInput = certificatesPemInput;
 
 export const acmeOrderInputsSchema = z
   .object({
@@ -48,7 +49,7 @@ export const acmeOrderInputsSchema = z
       .strict()
       .optional(),
     /** PEM private key of the ACME account; generated (and kept as a secret output) when absent. */
-    accountKeyPem: z.string().includes("PRIVATE KEY-----", { message: "must be a PEM private key" }).optional(),
+    accountKeyPem: privateKeyPemInput("must be a PEM private key").optional(),
     caCertPem: caCertPemInput.optional(),
     challengeType: z.literal("dns-01", { message: 'only "dns-01" is supported' }).default("dns-01"),
   })

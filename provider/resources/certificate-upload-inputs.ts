@@ -16,6 +16,9 @@ import {
   pemBlocks,
 } from "./pem";
 
+/** How far in the future a certificate's notBefore may be (clock skew between the CA, this machine and CPS). */
+const NOT_YET_VALID_TOLERANCE_MS = 5 * 60_000;
+
 const keyAlgorithm = z.enum(["RSA", "ECDSA"], { message: 'must be "RSA" or "ECDSA"' });
 
 const certificateEntry = z
@@ -110,6 +113,11 @@ function certificateProblems(entry: CertificateEntry, inputs: Pick<CertificateUp
   const problems: Problem[] = [];
   const notAfter = new Date(leaf.validTo);
   if (notAfter.getTime() < now.getTime()) problems.push({ field: "certificatePem", message: `expired on ${notAfter.toISOString()}; issue a new certificate from the enrollment's current CSR` });
+  const notBefore = new Date(leaf.validFrom);
+  // CPS would deploy a certificate that clients refuse until then; a few minutes cover clock skew.
+  if (notBefore.getTime() > now.getTime() + NOT_YET_VALID_TOLERANCE_MS) {
+    problems.push({ field: "certificatePem", message: `is not valid until ${notBefore.toISOString()} (its notBefore is in the future); upload a certificate that is valid now` });
+  }
   const actual = certificateKeyAlgorithm(leaf);
   if (actual !== entry.keyAlgorithm) {
     problems.push({ field: "keyAlgorithm", message: `is ${entry.keyAlgorithm} but the certificate carries ${actual ? `an ${actual} key` : `a ${leaf.publicKey.asymmetricKeyType ?? "unknown"} key, which CPS does not accept`}` });

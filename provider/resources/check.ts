@@ -2,10 +2,11 @@
 import type { z } from "zod";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { CheckFailure, failuresFromZod } from "./check-failures";
+import { controlCharacterFailures } from "./strict-inputs";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
 
 /** Keys the SDK adds to every resource's inputs; not user inputs. */
-export const INTERNAL_KEYS = ["__provider", "__cpsName"] as const;
+export const INTERNAL_KEYS = ["__provider", "__cpsName", "__cpsStack"] as const;
 
 export function userInputs(news: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -17,6 +18,8 @@ export function checkWith(schema: z.ZodType, news: Record<string, unknown>): { i
   const { value, unknownPaths } = stripUnknowns(userInputs(news));
   const parsed = schema.safeParse(value);
   const failures = parsed.success ? [] : failuresFromZod(parsed.error).filter((f) => !coveredByUnknown(f.property, unknownPaths));
+  // Every string, whatever the resource: no control characters reach CPS, a CA or a terminal.
+  for (const f of controlCharacterFailures(value)) if (!failures.some((g) => g.property === f.property)) failures.push(f);
   return { inputs: news, failures };
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { parseDuration } from "./check-failures";
 import { KNOWN_WARNING_IDS } from "../lifecycle/warnings";
+import { ISO_DATE_TIME } from "./strict-inputs";
 
 export const durationInput = z
   .union([z.string(), z.number()])
@@ -23,15 +24,15 @@ export const warningPolicyInput = z.union([
     .max(200),
 ]);
 
-export const enrollmentIdInput = z.coerce
-  .number({ message: "must be a CPS enrollment id (a positive integer)" })
-  .int({ message: "must be a CPS enrollment id (a positive integer)" })
-  .positive({ message: "must be a CPS enrollment id (a positive integer)" });
+/** Strict: never coerced (a boolean or a list must not become an id). */
+export { enrollmentIdInput } from "./strict-inputs";
+
+const dateTimeInput = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: `must be ${ISO_DATE_TIME} (or a date such as 2026-12-01)` });
 
 export const scheduleInput = z
   .object({
-    notBefore: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z" }).or(z.iso.date()).optional(),
-    notAfter: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z" }).or(z.iso.date()).optional(),
+    notBefore: dateTimeInput.optional(),
+    notAfter: dateTimeInput.optional(),
   })
   .strict()
   .refine((s) => !s.notBefore || !s.notAfter || Date.parse(s.notBefore) < Date.parse(s.notAfter), {

@@ -18,6 +18,7 @@ import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { keepInState } from "./partial-state";
+import { certificatesPemInput, hostInput, serverNameInput } from "./strict-inputs";
 import { getClient } from "./provider-config";
 import { diffFollower } from "./follower-diff";
 import { resourceProvider } from "./resource-provider";
@@ -31,10 +32,10 @@ export const deploymentInputsSchema = z
     deploymentSchedule: scheduleInput.optional(),
     verify: z
       .object({
-        host: z.string().min(1),
-        port: z.number().int().min(1).max(65535).default(443),
-        servername: z.string().min(1).optional(),
-        caCertPem: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be PEM certificates" }).optional(),
+        host: hostInput,
+        port: z.number().int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }).default(443),
+        servername: serverNameInput.optional(),
+        caCertPem: certificatesPemInput.optional(),
       })
       .strict()
       .optional(),

@@ -18,6 +18,7 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastI
 import type { WarningPolicy } from "../lifecycle/warnings";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { resolverInput } from "./strict-inputs";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
@@ -30,7 +31,7 @@ export const dvValidationInputsSchema = z
     challengeType: z.enum(["dns-01", "http-01"]).default("dns-01"),
     checkPropagation: z.boolean().default(true),
     /** `host` or `host:port` resolvers for the propagation check (default: the zone's authoritative servers). */
-    resolvers: z.array(z.string().regex(/^[0-9a-fA-F:.[\]]+(:\d+)?$/, { message: "must be an IP address with an optional :port" })).optional(),
+    resolvers: z.array(resolverInput).optional(),
     postVerificationWarnings: warningPolicyInput.default("fail"),
     propagationTimeout: durationInput.default("10m"),
     timeout: durationInput.default("60m"),

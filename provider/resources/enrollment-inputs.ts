@@ -6,6 +6,7 @@ import { z } from "zod";
 import { COUNTRY_CODES } from "./countries";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { durationInput, enrollmentIdInput, scheduleInput, warningPolicyInput } from "./common-inputs";
+import { phoneInput, singleLineText } from "./strict-inputs";
 
 /** CPS's limit on names per certificate (`maxAllowedSanNames`). */
 export const MAX_NAMES = 100;
@@ -17,14 +18,15 @@ const countryCode = z
   .transform((s) => s.trim().toUpperCase())
   .refine((c) => COUNTRY_CODES.has(c), { message: "must be an ISO 3166-1 alpha-2 country code such as US, DE or JP" });
 
-const text = (max: number) => z.string().trim().min(1, { message: "must not be empty" }).max(max, { message: `must be at most ${max} characters` });
+/** One line of printable text: these strings go to CPS and the CA, some into the certificate's subject. */
+const text = singleLineText;
 
 const contact = z
   .object({
     firstName: text(64),
     lastName: text(64),
     email: z.email({ message: "must be an email address" }),
-    phone: text(32),
+    phone: phoneInput,
     title: text(128).optional(),
     organizationName: text(128).optional(),
     addressLineOne: text(128).optional(),
@@ -45,7 +47,7 @@ const organization = z
     region: text(64).optional(),
     postalCode: text(32).optional(),
     country: countryCode.optional(),
-    phone: text(32).optional(),
+    phone: phoneInput.optional(),
   })
   .strict();
 

@@ -4,8 +4,9 @@
  * - check: every input parsed before any API call, one failure per property.
  * - diff: desired inputs against the *live* enrollment (shared list per contract), so preview shows
  *   Control Center edits and pending renewals; falls back to state when CPS is unreachable.
- * - create: resumes an enrollment left by an interrupted run instead of creating a duplicate; after
- *   POST every failure keeps the enrollment in state (partial state).
+ * - create: resumes only the enrollment this resource's own interrupted run created (its create
+ *   journal); any other enrollment with the name is reported, never taken (enrollment-resume.ts);
+ *   after POST every failure keeps the enrollment in state (partial state).
  * - update: never cancels a pending change unless `cancelPendingChanges` is set.
  * - read: never blocks; a deleted enrollment reads as gone.
  * - delete: refuses to remove a certificate live on production unless allowed; waits until gone.
@@ -19,12 +20,13 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
-import { isTransient } from "../lifecycle/transient";
 import { parseInputs, pickKeys, progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
 import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewOfInputs } from "./enrollment-spec";
 import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
+import type { ResourceIdentity } from "./create-journal";
+import { forgetCreate, identityOf, postEnrollment, reportSameName, startCreate } from "./enrollment-resume";
 import { keepInState, PartialStateError } from "./partial-state";
 import { getClient } from "./provider-config";
 import type { CsrOutputs } from "./csr-outputs";
@@ -122,52 +124,6 @@ async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollm
   });
 }
 
-/** An enrollment that an interrupted run created: same contract, CN, names and type, with its first change still pending. */
-async function findResumable(client: CpsClient, inputs: EnrollmentInputs): Promise<Enrollment | undefined> {
-  const live = await client.listEnrollments(inputs.contractId);
-  const want = viewOfInputs(inputs);
-  const keys = ["commonName", "sans", "validationType", "secureNetwork", "sniOnly"];
-  return live
-    .filter((e) => {
-      const got = viewOfEnrollment(e, inputs.contractId, want);
-      return keys.every((k) => got[k] === want[k]) && (e.pendingChanges ?? []).some((p) => p.changeType === "new-certificate");
-    })
-    .sort((a, b) => b.id - a.id)[0];
-}
-
-const CREATE_ATTEMPTS = 3;
-
-/**
- * POST the enrollment. The client never repeats a POST that may have reached CPS (a 5xx or a reset
- * mid-request), because repeating it could create a second enrollment. Here we can tell: after such
- * a failure, look for the enrollment the POST may have created before posting again.
- */
-async function postEnrollment(client: CpsClient, inputs: EnrollmentInputs, progress: Progress): Promise<{ enrollmentId: number; changeId: number | null }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await client.createEnrollment({
-        contractId: inputs.contractId,
-        enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }),
-        ...(inputs.allowDuplicateCommonName ? { allowDuplicateCn: true } : {}),
-        ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
-        ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
-      });
-      const changeId = result.changeIds.length > 0 ? Math.max(...result.changeIds) : null;
-      progress(`created enrollment ${result.enrollmentId} (change ${changeId ?? "none"})`);
-      return { enrollmentId: result.enrollmentId, changeId };
-    } catch (e) {
-      if (!isTransient(e) || attempt >= CREATE_ATTEMPTS) throw e;
-      progress(`creating the enrollment failed (${e instanceof Error ? e.message : String(e)}); checking whether CPS created it anyway`);
-      invalidateLiveEnrollments(client, inputs.contractId);
-      const landed = await findResumable(client, inputs);
-      if (landed) {
-        progress(`CPS did create enrollment ${landed.id}: continuing with it`);
-        return { enrollmentId: landed.id, changeId: latestPendingChange(landed)?.changeId ?? null };
-      }
-    }
-  }
-}
-
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(enrollmentInputsSchema, props);
   const client = getClient();
@@ -178,21 +134,29 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   let changeId: number | null = null;
   let changeType: string | null = null;
   let adopted = false;
+  /** Set when resuming: what differs between the resumed enrollment and the program. */
+  let resumed = false;
+  let resumedDrift: string[] = [];
+  const identity = identityOf(client, props);
   if (inputs.adoptEnrollmentId !== undefined) {
     const existing = await client.getEnrollment(inputs.adoptEnrollmentId);
     enrollmentId = existing.id;
     adopted = true;
     progress(`adopting existing enrollment ${enrollmentId} (${existing.csr.cn})`);
   } else {
-    const resumable = await findResumable(client, inputs);
-    if (resumable) {
-      enrollmentId = resumable.id;
-      const pending = latestPendingChange(resumable);
+    // Resume only what this resource can show it created; report, never take, anything else with the name (enrollment-resume.ts).
+    const start = await startCreate(client, inputs, identity, progress);
+    if (start.kind === "resume") {
+      enrollmentId = start.enrollment.id;
+      resumed = true;
+      const pending = latestPendingChange(start.enrollment);
       changeId = pending?.changeId ?? null;
       changeType = pending?.changeType ?? null;
-      progress(`resuming enrollment ${enrollmentId} left by an interrupted run (change ${changeId}) instead of creating a duplicate`);
+      resumedDrift = changedKeys(viewOfInputs(inputs), viewOfEnrollment(start.enrollment, inputs.contractId, viewOfInputs(inputs)));
+      progress(`resuming enrollment ${enrollmentId}, created by this resource's interrupted run (change ${changeId ?? "none"}), instead of creating a duplicate`);
     } else {
-      const created = await postEnrollment(client, inputs, progress);
+      await reportSameName(client, start, inputs, progress);
+      const created = await postEnrollment(client, inputs, identity, start, progress);
       enrollmentId = created.enrollmentId;
       changeId = created.changeId;
       changeType = "new-certificate";
@@ -223,16 +187,18 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
     adopted,
   } satisfies Props & EnrollmentComputed;
 
-  return keepInState(id, () => outs, async () => {
+  // From here the engine gets the id (in the result, or as partial state): the journal entry is done.
+  return withForgottenCreate(identity, () => keepInState(id, () => outs, async () => {
     if (adopted) {
       // Bring the adopted enrollment to the desired state like an update would.
       const updated = await update(id, outs, props);
       outs = updated.outs;
       return { id, outs };
     }
-    if (inputs.clientMutualAuthentication) {
+    if (resumed ? resumedDrift.length > 0 : inputs.clientMutualAuthentication) {
       // CPS does not take mutual TLS settings on create; they follow in a PUT (as Terraform does),
-      // which replaces the just-created change: follow the change the PUT leaves pending.
+      // which replaces the just-created change: follow the change the PUT leaves pending. A resumed
+      // create whose inputs changed since is brought up to date the same way (its change is ours).
       const put = await client.updateEnrollment({ enrollmentId, enrollment: enrollmentRequest(inputs), allowCancelPendingChanges: true });
       const pending = put.changeIds.length > 0 ? Math.max(...put.changeIds) : latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
       if (pending !== undefined) changeId = pending;
@@ -243,7 +209,15 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
     const live = await client.getEnrollment(enrollmentId);
     outs = { ...outs, ...outputsFrom(inputs, enrollmentId, actionable, changeId, changeType, {}), ...slotsAndLive(live) };
     return { id, outs };
-  });
+  }));
+}
+
+async function withForgottenCreate<T>(identity: ResourceIdentity | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    forgetCreate(identity);
+  }
 }
 
 interface LiveLookup {
@@ -271,9 +245,6 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   const desired = parseInputs(enrollmentInputsSchema, news);
   const want = viewOfInputs(desired);
   const before = enrollmentInputsSchema.safeParse(pickKeys(olds, INPUT_KEYS));
-  const oldView = before.success ? viewOfInputs(before.data) : {};
-  const inputChanges = Object.keys(want).filter((k) => want[k] !== oldView[k]);
-  const replaces = REPLACE_FIELDS.filter((k) => inputChanges.includes(k));
   // Inputs that only steer this provider (policies, timeouts) change state without touching CPS.
   const providerOnly = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "waitTimeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"].some(
     (k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
@@ -287,6 +258,11 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
     progress(`enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi): it will be created again`);
     return { changes: true, replaces: ["enrollmentId"], deleteBeforeReplace: true };
   }
+  // State without inputs (imported through Read, e.g. `pulumi refresh --import-pending-creates`):
+  // compare with the live enrollment; missing inputs must never plan a replacement, which would delete it.
+  const oldView = before.success ? viewOfInputs(before.data) : live.enrollment ? viewOfEnrollment(live.enrollment, desired.contractId, want) : want;
+  const inputChanges = Object.keys(want).filter((k) => want[k] !== oldView[k]);
+  const replaces = REPLACE_FIELDS.filter((k) => inputChanges.includes(k));
   let drift: string[] = [];
   let newChange = false;
   if (live.enrollment) {

@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkWith } from "./check";
+import { closedWindowFailures } from "./strict-inputs";
 import { configureFrom } from "./provider-config";
 
 type Props = Record<string, unknown>;
@@ -22,8 +23,11 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       configureFrom(req.config);
     },
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-      return checkWith(inputs, news);
+    async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+      const checked = checkWith(inputs, news);
+      // Dates the API would refuse because they are already past (only those the user just wrote).
+      const late = closedWindowFailures(olds, news).filter((f) => !checked.failures.some((g) => g.property === f.property));
+      return late.length > 0 ? { ...checked, failures: [...checked.failures, ...late] } : checked;
     },
     ...operations,
   };

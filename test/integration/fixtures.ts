@@ -1,5 +1,7 @@
 /** Shared inputs and helpers for the engine-path integration tests. */
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator";
 import { StackDriver } from "./stack-driver";
 
@@ -27,13 +29,18 @@ export interface TestStack {
   driver: StackDriver;
   /** Admin API call on the emulator. */
   admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** The create journal of this machine (PULUMI_AKAMAI_CPS_JOURNAL_DIR of every driver here). */
+  journalDir: string;
+  /** Another stack of the same account on the same machine (shares the create journal), stopped with this one. */
+  otherStack(stack: string): Promise<StackDriver>;
   stop(): Promise<void>;
 }
 
-/** Emulator + dynamic-provider host configured like a stack pointing at it. */
+/** Emulator + dynamic-provider host configured like a stack pointing at it, with a create journal of its own. */
 export async function startTestStack(options: EmulatorOptions & { zones?: string[] } = {}): Promise<TestStack> {
   const emulator = await startEmulator(options);
   let driver: StackDriver | undefined;
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "cps-journal-"));
   try {
     const config: Record<string, string> = {
       "pulumi-akamai-cps:edgerc": emulator.edgerc,
@@ -41,7 +48,7 @@ export async function startTestStack(options: EmulatorOptions & { zones?: string
       "pulumi-akamai-cps:caCertPath": emulator.caCert,
     };
     if (emulator.dns) config["pulumi-akamai-cps:dnsResolvers"] = emulator.dns;
-    driver = await StackDriver.start(config);
+    driver = await StackDriver.start(config, { ...process.env, PULUMI_AKAMAI_CPS_JOURNAL_DIR: journalDir }, "organization/integration/test");
     const admin = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${emulator.admin}${path}`, {
         method,
@@ -54,18 +61,29 @@ export async function startTestStack(options: EmulatorOptions & { zones?: string
     };
     for (const zone of options.zones ?? []) await admin("POST", "/dns/zones", { zone });
     const d = driver;
+    const env = { ...process.env, PULUMI_AKAMAI_CPS_JOURNAL_DIR: journalDir };
+    const others: StackDriver[] = [];
     return {
       emulator,
       driver: d,
       admin,
+      journalDir,
+      async otherStack(stack: string) {
+        const other = await StackDriver.start(config, env, stack);
+        others.push(other);
+        return other;
+      },
       async stop() {
+        for (const o of others) await o.stop();
         await d.stop();
         await emulator.stop();
+        fs.rmSync(journalDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await driver?.stop();
     await emulator.stop();
+    fs.rmSync(journalDir, { recursive: true, force: true });
     throw e;
   }
 }

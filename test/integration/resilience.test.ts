@@ -38,10 +38,12 @@ describe("interrupted and refused runs resume", () => {
     await stack.admin("PUT", "/config/step-durations", { "generate-csr": 600_000 });
     const before = stack.emulator.stats().byOperation["post-enrollment"] ?? 0;
     const urn = dynamicUrn("www", { module: "akamai-cps", type: "Enrollment" });
-    const news = { ...enrollmentInputs(ZONE), __cpsName: "www", __provider: await stack.driver.providerText("Enrollment") };
+    const news = await stack.driver.news("Enrollment", "www", enrollmentInputs(ZONE));
     const checked = await stack.driver.host.check(urn, {}, news);
     const pending = stack.driver.host.create(urn, checked.inputs).catch((e: unknown) => e);
     await waitFor("the enrollment POST", async () => (stack.emulator.stats().byOperation["post-enrollment"] ?? 0) > before);
+    // The id is recorded (journal) and printed the moment the POST returns; kill after that.
+    await waitFor("the provider to record the created enrollment", async () => stack.driver.output.some((l) => l.includes("created enrollment")));
     await stack.driver.newRun(); // kill -9 of the provider process, as when `pulumi up` is interrupted
     await pending;
     expect(await enrollmentsNamed(stack, cn)).toHaveLength(1);

@@ -68,13 +68,19 @@ export class StackDriver {
     readonly output: string[],
     private readonly config: Record<string, string>,
     private readonly env: NodeJS.ProcessEnv,
+    /** The stack this driver plays (`__cpsStack`, as the SDK sets it from organization/project/stack). */
+    readonly stack: string,
   ) {}
 
-  static async start(config: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<StackDriver> {
+  /**
+   * `env` should carry its own `PULUMI_AKAMAI_CPS_JOURNAL_DIR` (startTestStack makes one) so tests never
+   * write the user's ~/.pulumi; two drivers that share it and differ in `stack` play two stacks on one machine.
+   */
+  static async start(config: Record<string, string>, env: NodeJS.ProcessEnv = process.env, stack = "organization/integration/test"): Promise<StackDriver> {
     ensureSelfLink();
     const lines: string[] = [];
     const host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env, onOutput: (_s, line) => lines.push(line) });
-    const driver = new StackDriver(host, lines, config, env);
+    const driver = new StackDriver(host, lines, config, env, stack);
     await host.configure(config);
     return driver;
   }
@@ -99,8 +105,9 @@ export class StackDriver {
     return text;
   }
 
-  private async news(kind: ResourceKind, name: string, inputs: PropertyMap): Promise<PropertyMap> {
-    return { ...inputs, __cpsName: name, __provider: await this.providerText(kind) };
+  /** The inputs the SDK would send for a resource: the user's, plus its name, stack and serialized provider. */
+  async news(kind: ResourceKind, name: string, inputs: PropertyMap): Promise<PropertyMap> {
+    return { ...inputs, __cpsName: name, ...(kind === "Enrollment" ? { __cpsStack: this.stack } : {}), __provider: await this.providerText(kind) };
   }
 
   /** `pulumi up` for one resource. */
