@@ -15,6 +15,7 @@ import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -297,6 +298,11 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
     if (pending && pending.changeId !== known.pendingChangeId && pending.changeId !== known.challengeChangeId) {
       newChange = true;
       progress(`CPS opened change ${pending.changeId} (${pending.changeType ?? "unknown type"}): its challenges/CSR will be picked up`);
+    } else if (pending && desired.cancelPendingChanges && (await pendingChangeFailed(client, enrollmentId, pending.changeId))) {
+      // Only with cancelPendingChanges (the way out a failed change's error names): one status read,
+      // so a preview of many enrollments stays at one list call per contract otherwise.
+      newChange = true;
+      progress(`change ${pending.changeId} failed: \`pulumi up\` cancels it and submits a fresh change (cancelPendingChanges: true)`);
     }
   }
   const changes = inputChanges.length > 0 || drift.length > 0 || newChange || providerOnly;
@@ -325,7 +331,16 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     const drift = changedKeys(want, viewOfEnrollment(live, inputs.contractId, want));
     let pending = latestPendingChange(live);
     let httpStatus: 200 | 202 | null = null;
-    if (drift.length > 0) {
+    // A failed change never continues: replace it (cancel, then submit afresh) when told to.
+    const replaceFailed = pending ? await failedPendingChange(client, enrollmentId, pending.changeId) : undefined;
+    if (pending && replaceFailed) {
+      if (!inputs.cancelPendingChanges) throw replaceFailed;
+      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.code ?? "error"}) and submitting a fresh change`);
+      await cancelChangeIfPresent(client, enrollmentId, pending.changeId);
+      invalidateLiveEnrollments(client, inputs.contractId);
+      pending = undefined;
+    }
+    if (drift.length > 0 || replaceFailed) {
       if (pending && !inputs.cancelPendingChanges) {
         const status = await client.getChangeStatus(enrollmentId, pending.changeId).then((c) => describeChange(c)).catch(() => undefined);
         throw new Error(pendingChangeMessage(enrollmentId, pending, status));
@@ -335,6 +350,8 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
         enrollmentId,
         enrollment: enrollmentRequest(inputs),
         ...(pending && inputs.cancelPendingChanges ? { allowCancelPendingChanges: true } : {}),
+        // Without drift CPS opens no change for the same body: force-renewal asks for a new certificate.
+        ...(replaceFailed ? { forceRenewal: true } : {}),
         ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
         ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
       });

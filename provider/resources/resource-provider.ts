@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkWith } from "./check";
-import { configureFrom } from "./provider-config";
+import { configureFrom, settingsProblem } from "./provider-config";
 
 type Props = Record<string, unknown>;
 
@@ -23,6 +23,9 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
       configureFrom(req.config);
     },
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+      // The host configures a provider once and caches it even when configure threw: every
+      // resource's check refuses a bad setting, so none is created with it.
+      settingsProblem();
       return checkWith(inputs, news);
     },
     ...operations,
