@@ -34,7 +34,7 @@ describe("a failed change leaves a way forward", () => {
   });
 
   /** Enrollment → records → DvValidation → a Deployment whose window closed for CPS: the change fails. */
-  async function failAtDeployment(name: string, inputs: Record<string, unknown>, round: number) {
+  async function failAtDeployment(name: string, inputs: ReturnType<typeof enrollmentInputs>, round: number) {
     const created = await stack.driver.up("Enrollment", name, inputs);
     if (created.op === "failed") throw new Error(created.message);
     const enrollmentId = stack.driver.outputs(name).enrollmentId as number;
