@@ -82,7 +82,13 @@ export interface EnrollmentArgs {
  *
  * ```ts
  * const record = new SomeDnsRecord(`acme-${d}`, { name: cert.dnsChallenges.apply(c => c[d].recordName), ... });
+ * // or, checked: fails naming the certificate's names when `d` is not one of them
+ * const record = new SomeDnsRecord(`acme-${d}`, { name: cert.dnsChallengeFor(d).recordName, ... });
  * ```
+ *
+ * A DV enrollment has an entry for every name, also when CPS has nothing to validate (an adopted or
+ * already validated certificate): that entry has `nothingToPublish: true` and a placeholder value,
+ * harmless to publish, replaced by the real one when CPS next asks for validation.
  */
 export class Enrollment extends pulumi.dynamic.Resource {
   /** The CPS enrollment id. */
@@ -116,6 +122,23 @@ export class Enrollment extends pulumi.dynamic.Resource {
   declare public readonly lastUpdateStartedNewCertificate: pulumi.Output<boolean | null>;
   /** True when the enrollment was adopted with `adoptEnrollmentId`. */
   declare public readonly adopted: pulumi.Output<boolean>;
+
+  /**
+   * The DNS-01 challenge of one name on the certificate (case and a trailing dot do not matter).
+   * Fails, naming the certificate's names, when `domain` is not one of them, or when CPS offers no
+   * DNS-01 challenge for it (OV/EV and third-party certificates have none).
+   */
+  dnsChallengeFor(domain: string): pulumi.Output<DnsChallenge> {
+    const key = domain.trim().toLowerCase().replace(/\.$/, "");
+    return pulumi.all([this.dnsChallenges, this.domains]).apply(([challenges, domains]) => {
+      const found = challenges[key];
+      if (found) return found;
+      if (!domains.includes(key)) {
+        throw new Error(`dnsChallengeFor(${JSON.stringify(domain)}): not a name on this certificate; its names are ${domains.join(", ")}`);
+      }
+      throw new Error(`dnsChallengeFor(${JSON.stringify(domain)}): CPS offers no DNS-01 challenge for this certificate (only DV certificates have them)`);
+    });
+  }
 
   constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -13,7 +13,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
-import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../lifecycle/challenges";
+import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -75,6 +75,11 @@ function slotsAndLive(e: Enrollment): Pick<EnrollmentComputed, "location" | "ass
   };
 }
 
+/** DV certificates keep a DNS-01 entry per name (a placeholder where CPS offers none): see withEntryPerName. */
+function dvEntries(validationType: string, names: readonly string[], merged: ExtractedChallenges): ExtractedChallenges {
+  return validationType === "dv" ? withEntryPerName(names, merged) : merged;
+}
+
 /**
  * CSR parsing pulls in @peculiar/x509, about half of this provider's modules (~130 ms to load):
  * required on first use, so a preview (every diff of a stack, in a fresh host) never loads it.
@@ -98,7 +103,7 @@ function outputsFrom(
   const offeredNew = !!challenges || !!csrs;
   const names = certificateNames(inputs);
   // Challenges are never emptied after validation (Terraform #335): the last ones stay until new ones replace them.
-  const merged = mergeChallenges(names, challenges, previous);
+  const merged = dvEntries(inputs.validationType, names, mergeChallenges(names, challenges, previous));
   return {
     enrollmentId,
     domains: names,
@@ -405,7 +410,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   const outs: Props = {
     ...props,
     domains,
-    ...mergeChallenges(domains, challenges, previous),
+    ...dvEntries(live.validationType, domains, mergeChallenges(domains, challenges, previous)),
     challengeChangeId: offeredNew ? pending!.changeId : (previous.challengeChangeId ?? null),
     pendingChangeId: pending?.changeId ?? null,
     changeType: pending?.changeType ?? null,
