@@ -5,7 +5,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkWith } from "./check";
-import { configureFrom, settingsProblem } from "./provider-config";
+import { holderOf, hintFor, needsHolderLookup } from "./error-hints";
+import { PartialStateError } from "./partial-state";
+import { configureFrom, getClient, settingsProblem } from "./provider-config";
 
 type Props = Record<string, unknown>;
 
@@ -17,7 +19,26 @@ export interface ResourceOperations {
   delete(id: string, props: Props): Promise<void>;
 }
 
+/** The error with what to do about it appended (see error-hints.ts); partial-state errors have it already. */
+async function explained(e: unknown, props: Props): Promise<unknown> {
+  if (!(e instanceof Error) || e instanceof PartialStateError) return e;
+  let holder: number | undefined;
+  if (needsHolderLookup(e) && typeof props.contractId === "string" && typeof props.commonName === "string") {
+    holder = await holderOf(getClient(), props.contractId, props.commonName).catch(() => undefined);
+  }
+  const hint = hintFor(e, holder !== undefined ? { holder } : {});
+  if (hint) e.message += hint;
+  return e;
+}
+
 export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType, operations: O) {
+  const explain = async <T>(props: Props, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      throw await explained(e, props);
+    }
+  };
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       configureFrom(req.config);
@@ -29,5 +50,10 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
       return checkWith(inputs, news);
     },
     ...operations,
+    diff: (id: string, olds: Props, news: Props) => explain(news, () => operations.diff(id, olds, news)),
+    create: (props: Props) => explain(props, () => operations.create(props)),
+    update: (id: string, olds: Props, news: Props) => explain(news, () => operations.update(id, olds, news)),
+    read: (id: string, props: Props) => explain(props, () => operations.read(id, props)),
+    delete: (id: string, props: Props) => explain(props, () => operations.delete(id, props)),
   };
 }
