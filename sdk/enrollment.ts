@@ -82,7 +82,13 @@ export interface EnrollmentArgs {
  *
  * ```ts
  * const record = new SomeDnsRecord(`acme-${d}`, { name: cert.dnsChallenges.apply(c => c[d].recordName), ... });
+ * // or, checked: fails naming the certificate's names when `d` is not one of them
+ * const record = new SomeDnsRecord(`acme-${d}`, { name: cert.dnsChallengeFor(d).recordName, ... });
  * ```
+ *
+ * A DV enrollment has an entry for every name, also when CPS has nothing to validate (an adopted or
+ * already validated certificate): that entry has `nothingToPublish: true` and a placeholder value,
+ * harmless to publish, replaced by the real one when CPS next asks for validation.
  */
 export class Enrollment extends pulumi.dynamic.Resource {
   /** The CPS enrollment id. */
@@ -118,29 +124,20 @@ export class Enrollment extends pulumi.dynamic.Resource {
   declare public readonly adopted: pulumi.Output<boolean>;
 
   /**
-   * The DNS-01 challenge of one name, checked: fails with a clear message for a name that is not
-   * on the certificate, or that CPS offers no challenge for (an adopted enrollment validated long
-   * ago), instead of a `TypeError` inside `apply`.
-   *
-   * ```ts
-   * const c = cert.dnsChallengeFor("www.example.com");
-   * new cps.EdgeDnsTxtRecord("acme-www", { zone: "example.com", name: c.recordName, values: [c.value] });
-   * ```
+   * The DNS-01 challenge of one name on the certificate (case and a trailing dot do not matter).
+   * Fails, naming the certificate's names, when `domain` is not one of them, or when CPS offers no
+   * DNS-01 challenge for it (OV/EV and third-party certificates have none).
    */
-  dnsChallengeFor(domain: string): { recordName: pulumi.Output<string>; value: pulumi.Output<string> } {
-    const wanted = domain.trim().toLowerCase().replace(/\.$/, "");
-    const challenge = pulumi.all([this.domains, this.dnsChallenges]).apply(([domains, challenges]) => {
-      const names = (domains ?? []).map((d) => d.toLowerCase());
-      if (!names.includes(wanted)) throw new Error(`dnsChallengeFor("${domain}"): not a name of this certificate (its names: ${names.join(", ")})`);
-      const found = Object.entries(challenges ?? {}).find(([d]) => d.toLowerCase() === wanted)?.[1];
-      if (found === undefined) {
-        throw new Error(
-          `dnsChallengeFor("${domain}"): CPS offers no DNS challenge for this name (it was validated before this stack managed it, e.g. an adopted enrollment): there is nothing to publish until CPS opens a new DV change`,
-        );
+  dnsChallengeFor(domain: string): pulumi.Output<DnsChallenge> {
+    const key = domain.trim().toLowerCase().replace(/\.$/, "");
+    return pulumi.all([this.dnsChallenges, this.domains]).apply(([challenges, domains]) => {
+      const found = challenges[key];
+      if (found) return found;
+      if (!domains.includes(key)) {
+        throw new Error(`dnsChallengeFor(${JSON.stringify(domain)}): not a name on this certificate; its names are ${domains.join(", ")}`);
       }
-      return found;
+      throw new Error(`dnsChallengeFor(${JSON.stringify(domain)}): CPS offers no DNS-01 challenge for this certificate (only DV certificates have them)`);
     });
-    return { recordName: challenge.apply((c) => c.recordName), value: challenge.apply((c) => c.value) };
   }
 
   constructor(name: string, args: EnrollmentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -10,7 +10,7 @@ export function parseTxtStrings(rdata: string): string[] {
   if (!trimmed.startsWith('"')) return [trimmed];
   const strings: string[] = [];
   const pattern = /"((?:[^"\\]|\\.)*)"/g;
-  for (const match of trimmed.matchAll(pattern)) strings.push((match[1] ?? "").replace(/\\(.)/g, "$1"));
+  for (const match of trimmed.matchAll(pattern)) strings.push((match[1] ?? "").replace(/\\([\s\S])/g, "$1"));
   return strings;
 }
 
@@ -19,10 +19,24 @@ export function txtValue(rdata: string): string {
   return parseTxtStrings(rdata).join("");
 }
 
+/** Pieces of at most 255 UTF-8 bytes (a DNS character-string's limit), never splitting a character. */
+function byteChunks(value: string): string[] {
+  const chunks: string[] = [];
+  let current = "";
+  for (const ch of value) {
+    if (Buffer.byteLength(current + ch, "utf8") > 255) {
+      chunks.push(current);
+      current = "";
+    }
+    current += ch;
+  }
+  chunks.push(current);
+  return chunks;
+}
+
 function quoteTxt(value: string): string {
   // A DNS character-string holds at most 255 bytes; longer values become several strings.
-  const chunks = value.match(/[\s\S]{1,255}/g) ?? [""];
-  return chunks.map((chunk) => `"${chunk.replace(/(["\\])/g, "\\$1")}"`).join(" ");
+  return byteChunks(value).map((chunk) => `"${chunk.replace(/(["\\])/g, "\\$1")}"`).join(" ");
 }
 
 /** Canonical stored form: TXT quoted, names without case or trailing-dot differences. */

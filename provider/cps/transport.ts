@@ -117,6 +117,7 @@ export class Transport {
     const policy = this.options.retry;
     const idempotent = request.method !== "POST";
     const maxAttempts = Math.max(1, policy.maxAttempts);
+    const startedAt = this.options.clock.now();
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       let suggestedMs: number | undefined;
@@ -158,8 +159,8 @@ export class Transport {
       } finally {
         release?.();
       }
-      if (!retryable || attempt >= maxAttempts) throw failure;
-      if (suggestedMs !== undefined && suggestedMs > MAX_RETRY_AFTER_MS) throw failure;
+      if (!retryable || attempt >= maxAttempts) throw afterAttempts(failure, attempt, this.options.clock.now() - startedAt);
+      if (suggestedMs !== undefined && suggestedMs > MAX_RETRY_AFTER_MS) throw afterAttempts(failure, attempt, this.options.clock.now() - startedAt);
       const delay = suggestedMs ?? backoffDelayMs(attempt, policy, this.options.clock.random);
       this.options.log(
         "debug",
@@ -283,4 +284,10 @@ function splitHost(host: string): { hostname: string; port: number | undefined }
   if (match === null) return { hostname: host, port: undefined };
   const hostname = match[1]!.replace(/^\[|\]$/g, "");
   return { hostname, port: match[2] !== undefined ? Number(match[2]) : undefined };
+}
+
+/** A failure after retries says how many attempts were made over how long (one attempt: unchanged). */
+function afterAttempts(failure: Error, attempts: number, elapsedMs: number): Error {
+  if (attempts > 1) failure.message += ` (after ${attempts} attempts over ${(elapsedMs / 1000).toFixed(1)} s)`;
+  return failure;
 }

@@ -33,6 +33,32 @@ export interface DnsChallenge {
   ttl: number;
   /** When CPS stops accepting this value (ISO 8601), when known. */
   expires?: string;
+  /**
+   * True when CPS has no challenge for this name (an adopted or already validated certificate whose
+   * challenges are gone): `value` is then the placeholder NOTHING_TO_PUBLISH, harmless to publish,
+   * and replaced by the real value when CPS next asks for validation (renewal, SAN change).
+   */
+  nothingToPublish?: boolean;
+}
+
+/** The TXT value of a name with nothing to publish: no ACME CA accepts it as a challenge response. */
+export const NOTHING_TO_PUBLISH = "nothing-to-publish: no CPS validation pending";
+
+/** `_acme-challenge.<name>`, a wildcard's on its base name (RFC 8555 §8.4, https://www.rfc-editor.org/rfc/rfc8555#section-8.4). */
+export function acmeRecordName(domain: string): string {
+  return `_acme-challenge.${domain.toLowerCase().replace(/^\*\./, "")}`;
+}
+
+/**
+ * One DNS-01 entry per name of a DV certificate, so that `c[domain].recordName` in a program never
+ * meets `undefined`: names without a known challenge get a placeholder marked nothingToPublish.
+ */
+export function withEntryPerName(names: readonly string[], challenges: ExtractedChallenges): ExtractedChallenges {
+  const dnsChallenges = { ...challenges.dnsChallenges };
+  for (const name of names.map((n) => n.toLowerCase())) {
+    dnsChallenges[name] ??= { recordName: acmeRecordName(name), recordType: "TXT", value: NOTHING_TO_PUBLISH, ttl: DEFAULT_CHALLENGE_TTL, nothingToPublish: true };
+  }
+  return { ...challenges, dnsChallenges };
 }
 
 export interface HttpChallenge {

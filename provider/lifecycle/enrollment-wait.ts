@@ -3,12 +3,13 @@
  * on — DV challenges issued, a third-party CSR ready — or until it needs no action (OV/EV, done).
  * Pre-verification warnings met on the way are acknowledged per policy.
  */
-import { CpsChangeError, CpsClient, ChangeStatus } from "../cps";
+import { CpsClient, ChangeStatus } from "../cps";
+import { failedChange } from "./failed-change";
 import { handleWarnings } from "./acknowledgements";
 import { extractChallenges, ExtractedChallenges } from "./challenges";
 import { waitUntil, PollTiming } from "./poll";
 import type { Progress } from "./progress";
-import { describeChange, findInput, INPUT, isCancelled, isComplete, isDvCoordination, isFailed, isPastIssuance } from "./statuses";
+import { describeChange, findInput, INPUT, isCancelled, isComplete, isDvCoordination, isPastIssuance } from "./statuses";
 import type { WarningPolicy } from "./warnings";
 
 export interface ActionableChange {
@@ -30,16 +31,8 @@ export interface FollowChangeOptions extends PollTiming {
 }
 
 export function throwIfFailed(enrollmentId: number, changeId: number, change: ChangeStatus): void {
-  if (isFailed(change)) {
-    const err = change.statusInfo.error;
-    throw new CpsChangeError({
-      enrollmentId,
-      changeId,
-      status: change.statusInfo.status,
-      code: err?.code ?? undefined,
-      description: err?.description ?? change.statusInfo.description ?? undefined,
-    });
-  }
+  const failed = failedChange(enrollmentId, changeId, change);
+  if (failed) throw failed;
   if (isCancelled(change)) {
     throw new Error(`Change ${changeId} of enrollment ${enrollmentId} was cancelled (status ${describeChange(change)}). Run \`pulumi up\` again to start a new change.`);
   }

@@ -2,13 +2,11 @@
 import { z } from "zod";
 import { parseDuration } from "./check-failures";
 import { KNOWN_WARNING_IDS } from "../lifecycle/warnings";
-import { ISO_DATE_TIME } from "./strict-inputs";
 
-export const durationInput = z
-  .union([z.string(), z.number()])
-  .refine((v) => parseDuration(v) !== undefined, {
-    message: 'must be a duration such as "30m", "1h30m" or "90s" (or a number of seconds)',
-  });
+const DURATION_EXPECTED = 'must be a duration such as "30m", "1h30m" or "90s" (or a positive, finite number of seconds)';
+
+// The union's own error too: NaN, Infinity, null or a boolean otherwise read "Invalid input".
+export const durationInput = z.union([z.string(), z.number()], { error: DURATION_EXPECTED }).refine((v) => parseDuration(v) !== undefined, { message: DURATION_EXPECTED });
 
 /** `"acknowledge-all"`, `"fail"`, or a list of warning IDs. */
 export const warningPolicyInput = z.union([
@@ -27,12 +25,14 @@ export const warningPolicyInput = z.union([
 /** Strict: never coerced (a boolean or a list must not become an id). */
 export { enrollmentIdInput } from "./strict-inputs";
 
-const dateTimeInput = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: `must be ${ISO_DATE_TIME} (or a date such as 2026-12-01)` });
+const DATE_EXPECTED = "must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T00:00:00Z or 2026-12-01T09:00:00+01:00, or a date such as 2026-12-01";
+// One message for the whole union (zod's own for a failed union is only "Invalid input").
+const scheduleDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: DATE_EXPECTED });
 
 export const scheduleInput = z
   .object({
-    notBefore: dateTimeInput.optional(),
-    notAfter: dateTimeInput.optional(),
+    notBefore: scheduleDate.optional(),
+    notAfter: scheduleDate.optional(),
   })
   .strict()
   .refine((s) => !s.notBefore || !s.notAfter || Date.parse(s.notBefore) < Date.parse(s.notAfter), {

@@ -84,8 +84,25 @@ interface ValidationResult {
   domainStatus: Record<string, DomainValidationState>;
 }
 
+/**
+ * CPS answers 404 for the change of a deleted enrollment: say that the enrollment is gone (deleted
+ * outside Pulumi) and how the next `up` recovers, instead of a bare 404 on the change.
+ */
+async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeId: number | null, e: unknown): Promise<unknown> {
+  if (!(e instanceof CpsApiError && e.status === 404)) return e;
+  const gone = changeId === null ? true : await client.getEnrollment(enrollmentId).then(() => false, (err: unknown) => err instanceof CpsApiError && err.status === 404);
+  if (!gone) return e;
+  return new Error(
+    `Enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi${changeId !== null ? ` while this DvValidation waited for change ${changeId}` : ""}). ` +
+      "Nothing is left to validate. Run `pulumi up` again: the Enrollment sees it is gone and creates it again, and this DvValidation follows the new enrollment. " +
+      "See docs/troubleshooting.md#enrollment-deleted.",
+  );
+}
+
 async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
-  const enrollment = await client.getEnrollment(inputs.enrollmentId);
+  const enrollment = await client.getEnrollment(inputs.enrollmentId).catch(async (e: unknown) => {
+    throw await enrollmentGoneOr(client, inputs.enrollmentId, null, e);
+  });
   const pending = latestPendingChange(enrollment);
   const names = [...new Set([enrollment.csr.cn, ...(enrollment.csr.sans ?? [])].map((n) => n.toLowerCase()))];
   if (!pending) {
@@ -100,7 +117,9 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   let lastDomainsAt = 0;
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
-    const change = await client.getChangeStatus(inputs.enrollmentId, changeId);
+    const change = await client.getChangeStatus(inputs.enrollmentId, changeId).catch(async (e: unknown) => {
+      throw await enrollmentGoneOr(client, inputs.enrollmentId, changeId, e);
+    });
     throwIfFailed(inputs.enrollmentId, changeId, change);
     const state = describeChange(change);
     const post = findInput(change, INPUT.postVerificationWarnings);

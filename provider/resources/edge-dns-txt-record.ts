@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
+import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
 import { isTransient } from "../lifecycle/transient";
@@ -19,7 +20,7 @@ export const edgeDnsTxtRecordInputsSchema = z
     /** Fully qualified record name, e.g. `_acme-challenge.www.example.com`. */
     name: z.string().transform(normalizeHostname),
     /** TXT values (unquoted). */
-    values: z.array(z.string().min(1, { message: "must not be empty" }).max(4096)).min(1, { message: "needs at least one value" }).max(100),
+    values: z.array(txtValueInput).min(1, { message: "needs at least one value" }).max(100),
     ttl: z.number().int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(60),
   })
   .strict()
@@ -34,17 +35,6 @@ export const edgeDnsTxtRecordInputsSchema = z
 type Inputs = z.output<typeof edgeDnsTxtRecordInputsSchema>;
 type Props = Record<string, unknown>;
 
-/** Edge DNS presentation format: each TXT value quoted, long values split into 255-byte strings. */
-function toRdata(value: string): string {
-  const escaped = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-  const chunks = escaped.match(/.{1,255}/g) ?? [""];
-  return chunks.map((c) => `"${c}"`).join(" ");
-}
-
-function fromRdata(rdata: string): string {
-  const parts = [...rdata.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, "$1"));
-  return parts.length > 0 ? parts.join("") : rdata;
-}
 
 function recordSet(i: Inputs) {
   return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };

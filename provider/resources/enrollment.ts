@@ -14,8 +14,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
-import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../lifecycle/challenges";
+import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -76,6 +77,11 @@ function slotsAndLive(e: Enrollment): Pick<EnrollmentComputed, "location" | "ass
   };
 }
 
+/** DV certificates keep a DNS-01 entry per name (a placeholder where CPS offers none): see withEntryPerName. */
+function dvEntries(validationType: string, names: readonly string[], merged: ExtractedChallenges): ExtractedChallenges {
+  return validationType === "dv" ? withEntryPerName(names, merged) : merged;
+}
+
 /**
  * CSR parsing pulls in @peculiar/x509, about half of this provider's modules (~130 ms to load):
  * required on first use, so a preview (every diff of a stack, in a fresh host) never loads it.
@@ -99,7 +105,7 @@ function outputsFrom(
   const offeredNew = !!challenges || !!csrs;
   const names = certificateNames(inputs);
   // Challenges are never emptied after validation (Terraform #335): the last ones stay until new ones replace them.
-  const merged = mergeChallenges(names, challenges, previous);
+  const merged = dvEntries(inputs.validationType, names, mergeChallenges(names, challenges, previous));
   return {
     enrollmentId,
     domains: names,
@@ -273,6 +279,11 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
     if (pending && pending.changeId !== known.pendingChangeId && pending.changeId !== known.challengeChangeId) {
       newChange = true;
       progress(`CPS opened change ${pending.changeId} (${pending.changeType ?? "unknown type"}): its challenges/CSR will be picked up`);
+    } else if (pending && desired.cancelPendingChanges && (await pendingChangeFailed(client, enrollmentId, pending.changeId))) {
+      // Only with cancelPendingChanges (the way out a failed change's error names): one status read,
+      // so a preview of many enrollments stays at one list call per contract otherwise.
+      newChange = true;
+      progress(`change ${pending.changeId} failed: \`pulumi up\` cancels it and submits a fresh change (cancelPendingChanges: true)`);
     }
   }
   const changes = inputChanges.length > 0 || drift.length > 0 || newChange || providerOnly;
@@ -301,7 +312,16 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     const drift = changedKeys(want, viewOfEnrollment(live, inputs.contractId, want));
     let pending = latestPendingChange(live);
     let httpStatus: 200 | 202 | null = null;
-    if (drift.length > 0) {
+    // A failed change never continues: replace it (cancel, then submit afresh) when told to.
+    const replaceFailed = pending ? await failedPendingChange(client, enrollmentId, pending.changeId) : undefined;
+    if (pending && replaceFailed) {
+      if (!inputs.cancelPendingChanges) throw replaceFailed;
+      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.code ?? "error"}) and submitting a fresh change`);
+      await cancelChangeIfPresent(client, enrollmentId, pending.changeId);
+      invalidateLiveEnrollments(client, inputs.contractId);
+      pending = undefined;
+    }
+    if (drift.length > 0 || replaceFailed) {
       if (pending && !inputs.cancelPendingChanges) {
         const status = await client.getChangeStatus(enrollmentId, pending.changeId).then((c) => describeChange(c)).catch(() => undefined);
         throw new Error(pendingChangeMessage(enrollmentId, pending, status));
@@ -311,6 +331,8 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
         enrollmentId,
         enrollment: enrollmentRequest(inputs),
         ...(pending && inputs.cancelPendingChanges ? { allowCancelPendingChanges: true } : {}),
+        // Without drift CPS opens no change for the same body: force-renewal asks for a new certificate.
+        ...(replaceFailed ? { forceRenewal: true } : {}),
         ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
         ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
       });
@@ -364,7 +386,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   const outs: Props = {
     ...props,
     domains,
-    ...mergeChallenges(domains, challenges, previous),
+    ...dvEntries(live.validationType, domains, mergeChallenges(domains, challenges, previous)),
     challengeChangeId: offeredNew ? pending!.changeId : (previous.challengeChangeId ?? null),
     pendingChangeId: pending?.changeId ?? null,
     changeType: pending?.changeType ?? null,

@@ -4,6 +4,7 @@
  * resource, and the next `pulumi up` resumes (Diff/Update) instead of creating a duplicate.
  */
 import { CpsApiError } from "../cps";
+import { hintFor } from "./error-hints";
 
 export class PartialStateError extends Error {
   readonly id: string;
@@ -21,7 +22,7 @@ export class PartialStateError extends Error {
 
 /** A message for the user: API errors already carry title/detail/request id; keep stack traces out. */
 export function describeError(e: unknown): string {
-  if (e instanceof CpsApiError) return e.message;
+  if (e instanceof CpsApiError) return e.message + (hintFor(e) ?? "");
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -5,8 +5,9 @@
  * provider. One CpsClient per configuration per process, shared by every resource, so the rate
  * limiter and the enrollment list cache are shared too.
  */
-import { CpsClient, CpsClientOptions } from "../cps";
+import { CpsClient, CpsClientOptions, CpsConfigError } from "../cps";
 import { authoritativeResolvers, fixedResolvers, TxtLookup } from "../lifecycle/dns-propagation";
+import { positiveInteger, resolverList, SettingChecker } from "./provider-settings-check";
 
 export const CONFIG_NAMESPACE = "pulumi-akamai-cps";
 
@@ -27,13 +28,22 @@ const KEYS = {
 export type ProviderSettingKey = keyof typeof KEYS;
 export type ProviderSettings = Partial<Record<ProviderSettingKey, string>>;
 
+/** The format of each setting that has one (a new numeric setting adds a line here). */
+const CHECKS: Partial<Record<ProviderSettingKey, SettingChecker>> = {
+  dnsResolvers: resolverList,
+  requestsPerTwoSeconds: positiveInteger,
+};
+
 interface ConfigSource {
   get(key: string): string | undefined;
 }
 
 let configured: ProviderSettings = {};
 
-/** Called from the dynamic provider's `configure` with the stack configuration. */
+/**
+ * Called from the dynamic provider's `configure` with the stack configuration. Throws on a bad
+ * setting (stack config or environment), so the first resource's check fails before anything exists.
+ */
 export function configureFrom(config: ConfigSource): void {
   const next: ProviderSettings = {};
   for (const key of Object.keys(KEYS) as ProviderSettingKey[]) {
@@ -41,6 +51,7 @@ export function configureFrom(config: ConfigSource): void {
     if (value !== undefined && value !== "") next[key] = value;
   }
   configured = next;
+  settingsProblem();
 }
 
 /** Settings: stack config first, then `PULUMI_AKAMAI_CPS_*` environment variables. */
@@ -53,6 +64,29 @@ export function currentSettings(env: NodeJS.ProcessEnv = process.env): ProviderS
   return out;
 }
 
+/**
+ * Every setting checked against its format; throws a CpsConfigError naming, for each bad one, the
+ * stack-config key, the environment variable and which of the two the value came from.
+ */
+export function settingsProblem(env: NodeJS.ProcessEnv = process.env): void {
+  const problems: string[] = [];
+  for (const [key, envName] of Object.entries(KEYS) as Array<[ProviderSettingKey, string]>) {
+    const check = CHECKS[key];
+    const fromConfig = configured[key] !== undefined;
+    const raw = configured[key] ?? env[envName];
+    if (!check || raw === undefined || raw === "") continue;
+    const problem = check(raw);
+    if (problem) {
+      problems.push(
+        `${CONFIG_NAMESPACE}:${key} (environment variable ${envName}) = ${JSON.stringify(raw)} from ${fromConfig ? "stack config" : "the environment"}: ${problem}`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new CpsConfigError(`Invalid provider setting${problems.length > 1 ? "s" : ""}: ${problems.join("; ")}. See docs/troubleshooting.md#provider-settings.`);
+  }
+}
+
 const clients = new Map<string, CpsClient>();
 
 /** The shared client for the current settings (credentials resolved by the client: explicit → env → .edgerc). */
@@ -61,6 +95,7 @@ export function getClient(): CpsClient {
   const key = JSON.stringify(s);
   let client = clients.get(key);
   if (!client) {
+    settingsProblem(); // environment-only setups never pass through configure
     const perTwoSeconds = s.requestsPerTwoSeconds ? Number(s.requestsPerTwoSeconds) : undefined;
     const options: CpsClientOptions = {
       ...(s.edgerc ? { edgercPath: s.edgerc } : {}),
@@ -84,6 +119,13 @@ export function getClient(): CpsClient {
 
 /** Where DNS propagation checks look: configured resolvers, else the zone's authoritative servers. */
 export function txtLookup(resolvers?: readonly string[]): TxtLookup {
+  if (!(resolvers && resolvers.length > 0)) settingsProblem();
   const configuredResolvers = resolvers && resolvers.length > 0 ? [...resolvers] : currentSettings().dnsResolvers?.split(",").map((s) => s.trim()).filter(Boolean);
   return configuredResolvers && configuredResolvers.length > 0 ? fixedResolvers(configuredResolvers) : authoritativeResolvers();
+}
+
+/** For tests: forget configuration and clients (each test of settings starts from nothing). */
+export function resetProviderConfig(): void {
+  configured = {};
+  clients.clear();
 }

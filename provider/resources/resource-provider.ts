@@ -6,7 +6,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkWith } from "./check";
 import { closedWindowFailures } from "./strict-inputs";
-import { configureFrom } from "./provider-config";
+import { holderOf, hintFor, needsHolderLookup } from "./error-hints";
+import { PartialStateError } from "./partial-state";
+import { configureFrom, getClient, settingsProblem } from "./provider-config";
 
 type Props = Record<string, unknown>;
 
@@ -18,17 +20,44 @@ export interface ResourceOperations {
   delete(id: string, props: Props): Promise<void>;
 }
 
+/** The error with what to do about it appended (see error-hints.ts); partial-state errors have it already. */
+async function explained(e: unknown, props: Props): Promise<unknown> {
+  if (!(e instanceof Error) || e instanceof PartialStateError) return e;
+  let holder: number | undefined;
+  if (needsHolderLookup(e) && typeof props.contractId === "string" && typeof props.commonName === "string") {
+    holder = await holderOf(getClient(), props.contractId, props.commonName).catch(() => undefined);
+  }
+  const hint = hintFor(e, holder !== undefined ? { holder } : {});
+  if (hint) e.message += hint;
+  return e;
+}
+
 export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType, operations: O) {
+  const explain = async <T>(props: Props, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      throw await explained(e, props);
+    }
+  };
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       configureFrom(req.config);
     },
     async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+      // The host configures a provider once and caches it even when configure threw: every
+      // resource's check refuses a bad setting, so none is created with it.
+      settingsProblem();
       const checked = checkWith(inputs, news);
       // Dates the API would refuse because they are already past (only those the user just wrote).
       const late = closedWindowFailures(olds, news).filter((f) => !checked.failures.some((g) => g.property === f.property));
       return late.length > 0 ? { ...checked, failures: [...checked.failures, ...late] } : checked;
     },
     ...operations,
+    diff: (id: string, olds: Props, news: Props) => explain(news, () => operations.diff(id, olds, news)),
+    create: (props: Props) => explain(props, () => operations.create(props)),
+    update: (id: string, olds: Props, news: Props) => explain(news, () => operations.update(id, olds, news)),
+    read: (id: string, props: Props) => explain(props, () => operations.read(id, props)),
+    delete: (id: string, props: Props) => explain(props, () => operations.delete(id, props)),
   };
 }
