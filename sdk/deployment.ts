@@ -18,6 +18,12 @@ export interface DeploymentArgs {
   verify?: pulumi.Input<{ host: string; port?: number; servername?: string; caCertPem?: string }>;
   /** Bound on the wait (default `60m`). */
   timeout?: pulumi.Input<Duration>;
+  /**
+   * Allow deleting this Deployment while the enrollment's certificate is live on production. Default false:
+   * a destroy then refuses here, before the DNS records and the DvValidation are deleted. Set it together
+   * with the Enrollment's `allowDeleteWhileDeployed`.
+   */
+  allowDeleteWhileDeployed?: pulumi.Input<boolean>;
 }
 
 /** Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed. */

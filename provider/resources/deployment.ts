@@ -17,6 +17,7 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { liveOnProductionRefusal } from "./delete-refusal";
 import { keepInState } from "./partial-state";
 import { getClient } from "./provider-config";
 import { diffFollower } from "./follower-diff";
@@ -39,6 +40,8 @@ export const deploymentInputsSchema = z
       .strict()
       .optional(),
     timeout: durationInput.default("60m"),
+    /** The Enrollment's opt-in, repeated here so that a destroy refuses before the DNS records and DvValidation are gone. */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict();
 export type DeploymentInputs = z.output<typeof deploymentInputsSchema>;
@@ -221,9 +224,24 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
   return { outs: await deployKeepingState(id, { ...olds, ...news }, news, inputs) };
 }
 
-/** A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it. */
+/**
+ * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
+ * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
+ * and a Deployment's delete refuses while the certificate is live on production.
+ */
 async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(deploymentInputsSchema, olds, news, ["network"]);
+  return diffFollower(deploymentInputsSchema, olds, news);
+}
+
+/**
+ * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
+ * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
+ */
+async function remove(id: string, props: Props): Promise<void> {
+  if (props.allowDeleteWhileDeployed === true) return;
+  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+  const production = await deployedOn(getClient(), enrollmentId, "production");
+  if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
 }
 
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -243,6 +261,5 @@ export const deploymentProvider = resourceProvider(deploymentInputsSchema, {
   create,
   update,
   read,
-  /** A deployment cannot be undone by itself: deleting the Enrollment removes the certificate from the network. */
-  async delete(): Promise<void> {},
+  delete: remove,
 });

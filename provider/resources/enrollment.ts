@@ -23,6 +23,7 @@ import { isTransient } from "../lifecycle/transient";
 import { parseInputs, pickKeys, progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
+import { liveOnProductionRefusal } from "./delete-refusal";
 import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewOfInputs } from "./enrollment-spec";
 import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
 import { keepInState, PartialStateError } from "./partial-state";
@@ -414,10 +415,7 @@ async function remove(id: string, props: Props): Promise<void> {
     throw e;
   }
   if (production?.primaryCertificate?.certificate && !allowDeployed) {
-    throw new Error(
-      `Enrollment ${enrollmentId} has a certificate live on the production network; deleting it would stop TLS for its hostnames. ` +
-        "Move the hostnames off this certificate first, or set allowDeleteWhileDeployed: true on the resource, run `pulumi up`, then delete.",
-    );
+    throw liveOnProductionRefusal(enrollmentId, "Enrollment");
   }
   let result;
   try {
