@@ -24,6 +24,8 @@ import { parseInputs, progressOf } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
 import { csrOutputs } from "./csr-outputs";
+import { deployedCertificateMismatch, deployedCertificateProblems } from "./deployed-certificate-check";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
 import { getClient } from "./provider-config";
@@ -196,6 +198,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
           input: post,
           policy: inputs.postVerificationWarnings,
           policyInput: "postVerificationWarnings",
+          expected: await sanRemovalOf(client, enrollmentId),
           progress,
         });
         acknowledgedWarnings.push(...acked.map((w) => w.id));
@@ -240,6 +243,22 @@ async function networkOutputs(client: CpsClient, enrollmentId: number, entries: 
   return { staging: onNetwork(staging, entries), production: onNetwork(production, entries) };
 }
 
+/**
+ * After waiting for a network: what CPS reports there must be the uploaded certificates, covering the
+ * enrollment's names, with the uploaded key algorithms, not expired. Further names are the user's own
+ * choice here (the certificate is theirs), so "covers" rather than "exactly".
+ */
+async function checkDeployed(client: CpsClient, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
+  const [raw, enrollment] = await Promise.all([deployment(client, enrollmentId, network), client.getEnrollment(enrollmentId)]);
+  const leaves = deployedCertificates(raw);
+  const problems = deployedCertificateProblems(leaves, { names: enrollmentNames(enrollment), exactNames: false, keyAlgorithms: entries.map((e) => e.keyAlgorithm) }, new Date());
+  for (const e of entries) {
+    const there = leaves.find((l) => l.keyAlgorithm === e.keyAlgorithm);
+    if (there && !there.cert.raw.equals(e.leaf.raw)) problems.push(`the ${e.keyAlgorithm} certificate there (serial ${there.cert.serialNumber}) is not the one uploaded (serial ${e.leaf.serialNumber})`);
+  }
+  if (problems.length > 0) throw deployedCertificateMismatch(enrollmentId, network, problems);
+}
+
 async function apply(props: Props, previous: Props): Promise<Props> {
   const inputs = parseInputs(certificateUploadInputsSchema, props);
   const entries = parsedEntries(inputs);
@@ -257,6 +276,7 @@ async function apply(props: Props, previous: Props): Promise<Props> {
       acknowledgedWarnings: flow.acknowledgedWarnings,
       ...(await networkOutputs(client, inputs.enrollmentId, entries)),
     };
+    if (inputs.waitForDeployment !== "none") await checkDeployed(client, inputs.enrollmentId, inputs.waitForDeployment, entries);
     return outs;
   });
 }

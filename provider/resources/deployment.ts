@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
-import { CpsApiError, CpsClient, Deployment } from "../cps";
+import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -18,6 +18,8 @@ import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { liveOnProductionRefusal } from "./delete-refusal";
+import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf, ExpectedCertificate } from "./deployed-certificate-check";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { getClient } from "./provider-config";
 import { diffFollower } from "./follower-diff";
@@ -62,32 +64,66 @@ export interface DeployedCertificateInfo {
   certificates: Array<{ keyAlgorithm: string; serialNumber: string; notAfter: string }>;
 }
 
-function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo | null {
+/** The deployed leaf certificates, primary first (RSA and ECDSA when dual-stacked). */
+function leavesOf(d: Deployment | undefined): Array<DeployedLeaf & { pem: string; trustChain: string }> {
   const all = [d?.primaryCertificate, ...(d?.multiStackedCertificates ?? [])].filter((c): c is NonNullable<typeof c> => !!c && !!c.certificate);
-  if (all.length === 0) return null;
-  const parsed = all.map((c) => ({ c, x: new X509Certificate(c.certificate!) }));
+  return all.map((c) => ({ keyAlgorithm: c.keyAlgorithm ?? "RSA", cert: new X509Certificate(c.certificate!), trustChain: c.trustChain ?? "", pem: c.certificate! }));
+}
+
+function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo | null {
+  const parsed = leavesOf(d);
+  if (parsed.length === 0) return null;
   const primary = parsed[0]!;
   return {
-    certificatePem: primary.c.certificate!,
-    trustChainPem: primary.c.trustChain ?? "",
-    serialNumber: primary.x.serialNumber,
-    notBefore: new Date(primary.x.validFrom).toISOString(),
-    notAfter: new Date(primary.x.validTo).toISOString(),
-    subjectAltNames: (primary.x.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4)),
-    issuer: primary.x.issuer.replace(/\n/g, ", "),
-    keyAlgorithms: parsed.map((p) => p.c.keyAlgorithm ?? "RSA"),
-    certificates: parsed.map((p) => ({ keyAlgorithm: p.c.keyAlgorithm ?? "RSA", serialNumber: p.x.serialNumber, notAfter: new Date(p.x.validTo).toISOString() })),
+    certificatePem: primary.pem,
+    trustChainPem: primary.trustChain,
+    serialNumber: primary.cert.serialNumber,
+    notBefore: new Date(primary.cert.validFrom).toISOString(),
+    notAfter: new Date(primary.cert.validTo).toISOString(),
+    subjectAltNames: (primary.cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4)),
+    issuer: primary.cert.issuer.replace(/\n/g, ", "),
+    keyAlgorithms: parsed.map((p) => p.keyAlgorithm),
+    certificates: parsed.map((p) => ({ keyAlgorithm: p.keyAlgorithm, serialNumber: p.cert.serialNumber, notAfter: new Date(p.cert.validTo).toISOString() })),
   };
 }
 
-async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
+async function fetchDeployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
   try {
-    const d = network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
-    return describeDeployment(d);
+    return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
   } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return null;
+    if (e instanceof CpsApiError && e.status === 404) return undefined;
     throw e;
   }
+}
+
+async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
+  return describeDeployment(await fetchDeployment(client, enrollmentId, network));
+}
+
+/** The enrollment as it is once this Deployment is done (the Enrollment resource's outputs date from its own, earlier step). */
+export interface EnrollmentNow {
+  status: string;
+  pendingChangeId: number | null;
+  changeType: string | null;
+  autoRenewalStartTime: string | null;
+}
+
+async function enrollmentNow(client: CpsClient, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
+  const pending = latestPendingChange(enrollment);
+  const status = pending ? (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status : "active";
+  return { status, pendingChangeId: pending?.changeId ?? null, changeType: pending?.changeType ?? null, autoRenewalStartTime: enrollment.autoRenewalStartTime ?? null };
+}
+
+/** What the enrollment declares; dual-stack means RSA and ECDSA side by side. */
+function expectedOf(enrollment: Enrollment): ExpectedCertificate {
+  const cn = enrollment.csr.cn;
+  const excludeSans = enrollment.thirdParty?.excludeSans === true;
+  return {
+    names: excludeSans ? [cn] : [cn, ...(enrollment.csr.sans ?? [])],
+    // A third-party certificate is the user's own: it must cover the names, and may name more.
+    exactNames: !excludeSans && enrollment.validationType !== "third-party",
+    keyAlgorithms: enrollment.enableMultiStackedCertificates ? ["RSA", "ECDSA"] : ["RSA"],
+  };
 }
 
 /** Statuses where the certificate of the change is already on staging. */
@@ -137,6 +173,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
           input: post,
           policy: inputs.postVerificationWarnings,
           policyInput: "postVerificationWarnings",
+          expected: await sanRemovalOf(client, inputs.enrollmentId),
           progress,
         });
         return { state: `${state}, warnings acknowledged` };
@@ -173,16 +210,26 @@ async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<
 async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress): Promise<Props> {
   const client = getClient();
   const changeId = await waitForNetwork(client, inputs, progress);
-  const [staging, production, enrollment] = await Promise.all([
-    deployedOn(client, inputs.enrollmentId, "staging"),
-    deployedOn(client, inputs.enrollmentId, "production"),
+  const [stagingRaw, productionRaw, enrollment] = await Promise.all([
+    fetchDeployment(client, inputs.enrollmentId, "staging"),
+    fetchDeployment(client, inputs.enrollmentId, "production"),
     client.getEnrollment(inputs.enrollmentId),
   ]);
+  const [staging, production] = [describeDeployment(stagingRaw), describeDeployment(productionRaw)];
   const target = inputs.network === "production" ? production : staging;
   if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
+  const newer = latestPendingChange(enrollment);
+  const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
+  if (newer && newer.changeId !== changeId) {
+    // The enrollment already describes a newer change (a renewal that just opened): the next `up` follows and checks it.
+    progress(`change ${newer.changeId} opened meanwhile; the certificate on ${inputs.network} is checked against it by the next \`pulumi up\``);
+  } else {
+    const problems = deployedCertificateProblems(leavesOf(inputs.network === "production" ? productionRaw : stagingRaw), expectedOf(enrollment), new Date());
+    if (problems.length > 0) throw Object.assign(deployedCertificateMismatch(inputs.enrollmentId, inputs.network, problems), { outs });
+  }
   const verification = await runVerify(inputs, enrollment.csr.cn);
-  const outs: Props = { ...props, changeId, staging, production, verification };
+  outs.verification = verification;
   if (verification && !verification.ok) {
     throw Object.assign(new Error(`TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
   }
@@ -215,7 +262,7 @@ async function deployKeepingState(id: string, before: Props, props: Props, input
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(deploymentInputsSchema, props);
   const id = idOf(inputs);
-  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null }, props, inputs);
+  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
   return { id, outs };
 }
 

@@ -18,6 +18,7 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastI
 import type { WarningPolicy } from "../lifecycle/warnings";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
@@ -111,6 +112,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         input: post,
         policy: inputs.postVerificationWarnings as WarningPolicy,
         policyInput: "postVerificationWarnings",
+        expected: await sanRemovalOf(client, inputs.enrollmentId),
         progress,
       });
       return { state: `${state}, warnings acknowledged` };

@@ -15,6 +15,7 @@ import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -293,6 +294,13 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   if (live.enrollment) {
     drift = changedKeys(want, viewOfEnrollment(live.enrollment, desired.contractId, want));
     if (drift.length > 0) progress(`live enrollment ${enrollmentId} differs from the program in: ${drift.join(", ")}`);
+    const removal = replaces.length === 0 ? sanRemovalExpectation([live.enrollment.csr.cn, ...(live.enrollment.csr.sans ?? [])], certificateNames(desired)) : undefined;
+    if (removal) {
+      progress(
+        `removing ${removal.removedNames.join(", ")} from the certificate: if they are live on the network, CPS warns about it (${SAN_REMOVAL_WARNING_IDS.join(" / ")}); ` +
+          "DvValidation and Deployment acknowledge that warning as the consequence of this change, other warnings follow their postVerificationWarnings policy",
+      );
+    }
     const pending = latestPendingChange(live.enrollment);
     const known = computedFrom(olds);
     if (pending && pending.changeId !== known.pendingChangeId && pending.changeId !== known.challengeChangeId) {
