@@ -28,10 +28,15 @@ export const enrollmentIdInput = z.coerce
   .int({ message: "must be a CPS enrollment id (a positive integer)" })
   .positive({ message: "must be a CPS enrollment id (a positive integer)" });
 
+/** A union's own message: zod reports a failed union as a bare "Invalid input" otherwise. */
+const scheduleDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: "must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T00:00:00Z, or a date, e.g. 2026-12-01",
+});
+
 export const scheduleInput = z
   .object({
-    notBefore: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z" }).or(z.iso.date()).optional(),
-    notAfter: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z" }).or(z.iso.date()).optional(),
+    notBefore: scheduleDate.optional(),
+    notAfter: scheduleDate.optional(),
   })
   .strict()
   .refine((s) => !s.notBefore || !s.notAfter || Date.parse(s.notBefore) < Date.parse(s.notAfter), {

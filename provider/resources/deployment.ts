@@ -17,6 +17,7 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { CodedError } from "./coded-error";
 import { liveOnProductionRefusal } from "./delete-refusal";
 import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf, ExpectedCertificate } from "./deployed-certificate-check";
 import { sanRemovalOf } from "./san-removal";
@@ -126,6 +127,8 @@ function expectedOf(enrollment: Enrollment): ExpectedCertificate {
   };
 }
 
+const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT";
+
 /** Statuses where the certificate of the change is already on staging. */
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
 
@@ -142,6 +145,8 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
   if (!pending) return null;
   const changeId = pending.changeId;
   let scheduleApplied = !inputs.deploymentSchedule;
+  const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
+  const deadline = Date.now() + timeout;
   await waitUntil<true>(
     async () => {
       let change;
@@ -185,6 +190,16 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
         return { state: `${state}, acknowledged` };
       }
       const schedule = change.statusInfo.deploymentSchedule;
+      const opensAt = schedule?.notBefore ?? inputs.deploymentSchedule?.notBefore;
+      if (opensAt && inputs.network === "production" && Date.parse(opensAt) > deadline) {
+        // Waiting would only run into the timeout: say when to come back instead.
+        throw new CodedError(
+          DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
+          `Enrollment ${inputs.enrollmentId} change ${changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
+            "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
+          "deployment-window",
+        );
+      }
       const detail = isDvCoordination(change.statusInfo.status)
         ? "waiting for domain validation (see DvValidation)"
         : schedule?.notBefore && Date.parse(schedule.notBefore) > Date.now()
@@ -192,7 +207,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
           : undefined;
       return { state, ...(detail ? { detail } : {}) };
     },
-    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeoutMs(inputs.timeout, 60 * 60_000), progress },
+    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress },
   );
   return changeId;
 }
