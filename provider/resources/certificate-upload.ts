@@ -105,6 +105,24 @@ export function liveProblems(entries: readonly ParsedEntry[], csrs: ReadonlyArra
   return problems;
 }
 
+/**
+ * CPS opens a third-party renewal 60 days before the certificate expires (API workflow,
+ * https://techdocs.akamai.com/cps/reference/about-the-cps-workflow): a certificate with less left
+ * than that is renewed as soon as it is deployed, and every `pulumi up` issues another one.
+ */
+const THIRD_PARTY_RENEWAL_LEAD_DAYS = 60;
+
+export function shortLivedWarnings(entries: readonly ParsedEntry[], now: Date): string[] {
+  return entries.flatMap((e) => {
+    const daysLeft = Math.floor((Date.parse(e.leaf.validTo) - now.getTime()) / 86_400_000);
+    if (daysLeft > THIRD_PARTY_RENEWAL_LEAD_DAYS) return [];
+    return [
+      `warning: the ${e.keyAlgorithm} certificate expires in ${daysLeft} day(s), inside CPS's ${THIRD_PARTY_RENEWAL_LEAD_DAYS}-day renewal window for third-party certificates: ` +
+        "CPS will open a renewal as soon as it is deployed, and each `pulumi up` will issue and upload another one. Ask the CA for a longer validity (see docs/third-party.md#short-lived-certificates).",
+    ];
+  });
+}
+
 /** Statuses at which CPS has taken the upload and is still before staging. */
 const VERIFYING = new Set(["wait-upload-third-party", "verify-third-party-cert", "wait-review-third-party-cert"]);
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
@@ -168,6 +186,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
         entries.map((e) => ({ keyAlgorithm: e.keyAlgorithm, certificate: canonicalPem(e.leaf), ...(e.chain.length > 0 ? { trustChain: e.chain.map(canonicalPem).join("") } : {}) })),
       );
       progress(`uploaded ${entries.map((e) => `${e.keyAlgorithm} ${e.leaf.serialNumber}`).join(", ")} into change ${changeId}`);
+      for (const line of shortLivedWarnings(entries, new Date())) progress(line);
     } else if (!(await uploadedInChange(client, enrollmentId, entries))) {
       throw new Error(
         `Enrollment ${enrollmentId} change ${changeId} is already past the upload step with a different certificate. ` +
