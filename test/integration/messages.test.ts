@@ -23,9 +23,7 @@ describe("messages that name the fix", () => {
 
   it("a deployment window in the wrong format says which format", async () => {
     const preview = await stack.driver.preview("Enrollment", "bad-window", enrollmentInputs(ZONE, { deploymentSchedule: { notBefore: "tomorrow" } }));
-    expect(preview.failures).toEqual([
-      { property: "deploymentSchedule.notBefore", reason: "must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T00:00:00Z, or a date, e.g. 2026-12-01" },
-    ]);
+    expect(preview.failures).toEqual([{ property: "deploymentSchedule.notBefore", reason: expect.stringMatching(/^must be an ISO.8601 date-time .*2026-12-01T00:00:00Z.*a date.*2026-12-01/) }]);
   });
 
   it("a wildcard on a SAN certificate names the certificateType that allows it", async () => {
