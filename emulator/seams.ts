@@ -98,7 +98,7 @@ export interface CertificateAuthority {
    * OV/EV: issue directly for a CSR (validation happens out of band). `validity: "dv"` is used when an
    * operator forced a DV verdict through the admin API: the certificate then gets the DV lifetime.
    */
-  issue(csrPem: string, options?: { validity?: "dv" | "ov" }): Promise<IssuedCertificate>;
+  issue(csrPem: string, options?: { validity?: "dv" | "ov"; organization?: { o?: string | null; l?: string | null; st?: string | null; c?: string | null } }): Promise<IssuedCertificate>;
   /** PEM root certificates that issued certificates chain to (for `edgeRoots`). */
   rootsPem(): string;
   close(): Promise<void>;

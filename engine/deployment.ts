@@ -154,7 +154,9 @@ export class Deployment implements MonitorHandler {
     const changed = diff.changes === "some" || (diff.changes === "unknown" && JSON.stringify(old.inputs) !== JSON.stringify(inputs));
     if (replaces.length > 0) return this.replace(old, base, inputs, request, replaces, diff.deleteBeforeReplace || request.deleteBeforeReplace);
     if (changed || (old.initErrors?.length ?? 0) > 0) {
-      const detail = old.initErrors?.length ? "resuming after an interrupted operation" : changedKeys.join(", ");
+      // Name what changed: the inputs, else the provider's own reason (drift, a new CPS change; see its [cps] lines).
+      const what = changedKeys.length > 0 ? changedKeys.join(", ") : "no input changed; the provider reports a change";
+      const detail = old.initErrors?.length ? `${changedKeys.length > 0 ? `${changedKeys.join(", ")}; ` : ""}retrying after the last run failed on it` : what;
       return this.update(old, base, inputs, request, detail);
     }
     this.options.reporter.step(record("same", base));

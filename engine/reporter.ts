@@ -1,5 +1,8 @@
 /** Pulumi-like progress and summary lines, and the step records `runEngine` returns. */
-import { isSecret, type PropertyMap, type PropertyValue } from "./propertyValues";
+import { isSecret, UNKNOWN, type PropertyMap, type PropertyValue } from "./propertyValues";
+
+/** How the Pulumi CLI shows a value that is only known after apply. */
+const UNKNOWN_DISPLAY = "output<string>";
 
 export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "failed";
 
@@ -67,12 +70,14 @@ function pastTense(op: StepOp): string {
 }
 
 function display(value: PropertyValue): string {
-  return JSON.stringify(maskSecrets(value));
+  // The SDK's unknown sentinel is a UUID string: show it as Pulumi does, not as a value.
+  return JSON.stringify(maskSecrets(value)).replaceAll(JSON.stringify(UNKNOWN_DISPLAY), UNKNOWN_DISPLAY);
 }
 
 /** Never prints a secret, however deep it sits. */
 function maskSecrets(value: PropertyValue): PropertyValue {
   if (isSecret(value)) return "[secret]";
+  if (value === UNKNOWN) return UNKNOWN_DISPLAY;
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));

@@ -18,6 +18,12 @@ export interface DeploymentArgs {
   verify?: pulumi.Input<{ host: string; port?: number; servername?: string; caCertPem?: string }>;
   /** Bound on the wait (default `60m`). */
   timeout?: pulumi.Input<Duration>;
+  /**
+   * Allow deleting this Deployment while the enrollment's certificate is live on production. Default false:
+   * a destroy then refuses here, before the DNS records and the DvValidation are deleted. Set it together
+   * with the Enrollment's `allowDeleteWhileDeployed`.
+   */
+  allowDeleteWhileDeployed?: pulumi.Input<boolean>;
 }
 
 /** Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed. */
@@ -30,6 +36,12 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare public readonly staging: pulumi.Output<DeployedCertificate | null>;
   /** What is on production now. */
   declare public readonly production: pulumi.Output<DeployedCertificate | null>;
+  /**
+   * The enrollment once this Deployment finished: its status (`active` when nothing is pending),
+   * pending change and `autoRenewalStartTime`. The Enrollment resource's own `status`/`pendingChangeId`
+   * describe it when the Enrollment's step ran, before validation and deployment.
+   */
+  declare public readonly enrollment: pulumi.Output<{ status: string; pendingChangeId: number | null; changeType: string | null; autoRenewalStartTime: string | null } | null>;
   /** The TLS check result when `verify` is set. */
   declare public readonly verification: pulumi.Output<TlsVerification | null>;
 
@@ -37,7 +49,7 @@ export class Deployment extends pulumi.dynamic.Resource {
     super(
       deploymentShim,
       name,
-      { network: "production", ...args, __cpsName: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined },
+      { network: "production", ...args, __cpsName: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined, enrollment: undefined },
       opts,
       "akamai-cps",
       "Deployment",

@@ -103,11 +103,15 @@ export class Enrollment extends pulumi.dynamic.Resource {
   declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
   /** The change the challenges/CSRs belong to. */
   declare public readonly challengeChangeId: pulumi.Output<number | null>;
-  /** The pending change, if any. */
+  /**
+   * The pending change, if any, when this resource's step last ran (create/update/refresh). Create and
+   * update finish as soon as CPS offers challenges, before DvValidation and Deployment run: for the
+   * enrollment after the whole `up`, read the Deployment's `enrollment` output (or `pulumi refresh`).
+   */
   declare public readonly pendingChangeId: pulumi.Output<number | null>;
   /** `new-certificate`, `renewal`, `modify-san`, ... */
   declare public readonly changeType: pulumi.Output<string | null>;
-  /** The pending change's status, or `active`. */
+  /** The pending change's status, or `active`, when this resource's step last ran (see `pendingChangeId`). */
   declare public readonly status: pulumi.Output<string>;
   /** Third-party: CSRs (PEM) by key algorithm. */
   declare public readonly csrs: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
@@ -116,7 +120,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
   declare public readonly assignedSlots: pulumi.Output<number[]>;
   declare public readonly productionSlots: pulumi.Output<number[]>;
   declare public readonly stagingSlots: pulumi.Output<number[]>;
-  /** When CPS will start the automatic renewal. */
+  /** When CPS will start the automatic renewal (null until a certificate is issued; see `pendingChangeId` for when it is read). */
   declare public readonly autoRenewalStartTime: pulumi.Output<string | null>;
   /** Whether the last update started a new certificate (CPS answered 202) rather than a metadata-only change (200). */
   declare public readonly lastUpdateStartedNewCertificate: pulumi.Output<boolean | null>;

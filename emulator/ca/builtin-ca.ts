@@ -5,7 +5,7 @@
  * order opened.
  */
 import type { CertificateAuthority, DomainChallenge, DomainCheckResult, DomainValidator, DvOrder, EmulatorClock, IssuedCertificate } from "../seams";
-import { createCertificateHierarchy } from "../pki/builtin-pki";
+import { createCertificateHierarchy, SubjectOrganization } from "../pki/builtin-pki";
 import { coveredNames, parseCsr } from "../pki/parse";
 import { DATA_NOT_READY, RESPONSE_ERROR } from "../validation/domain-validator";
 import { dns01TxtValue, newAccountThumbprint, newToken } from "./acme-values";
@@ -42,10 +42,10 @@ export async function createBuiltinCa(options: BuiltinCaOptions): Promise<Builti
   const hierarchy = await createCertificateHierarchy({ label: options.label, notBefore: new Date(Math.min(Date.now(), clock.now().getTime()) - 365 * DAY_MS) });
   const accountThumbprint = newAccountThumbprint();
 
-  async function issueFor(csrPem: string, validityMs: number): Promise<IssuedCertificate> {
+  async function issueFor(csrPem: string, validityMs: number, organization?: SubjectOrganization): Promise<IssuedCertificate> {
     // Backdated an hour, as public CAs do, so a client with a slightly slow clock accepts it.
     const notBefore = new Date(clock.now().getTime() - 60 * 60 * 1000);
-    return hierarchy.issueLeaf(csrPem, { notBefore, notAfter: new Date(notBefore.getTime() + validityMs) });
+    return hierarchy.issueLeaf(csrPem, { notBefore, notAfter: new Date(notBefore.getTime() + validityMs), ...(organization ? { organization } : {}) });
   }
 
   function createChallenge(domain: string): DomainChallenge {
@@ -97,7 +97,9 @@ export async function createBuiltinCa(options: BuiltinCaOptions): Promise<Builti
     intermediatePem: hierarchy.intermediatePem,
     accountThumbprint,
     createDvOrder,
-    issue: (csrPem, issueOptions) => issueFor(csrPem, issueOptions?.validity === "dv" ? dvValidityMs : ovValidityMs),
+    // A DV verdict forced through the admin API gets a DV certificate: no organization in it.
+    issue: (csrPem, issueOptions) =>
+      issueOptions?.validity === "dv" ? issueFor(csrPem, dvValidityMs) : issueFor(csrPem, ovValidityMs, issueOptions?.organization),
     rootsPem: () => hierarchy.rootPem,
     close: async () => undefined,
   };

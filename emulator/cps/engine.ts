@@ -667,7 +667,7 @@ export class CpsEngine {
     for (const key of change.keys) {
       const issued =
         change.target.ra !== "lets-encrypt"
-          ? await this.o.ca.issue(key.csrPem)
+          ? await this.o.ca.issue(key.csrPem, { organization: organizationOf(change.target) })
           : forced
             ? await this.o.ca.issue(key.csrPem, { validity: "dv" })
             : await (await this.orderFor(change)).finalize(key.csrPem);
@@ -805,4 +805,14 @@ export class CpsEngine {
     }
     return [...found];
   }
+}
+
+/**
+ * OV and EV certificates name the organization the CA validated (CA/Browser Forum Baseline
+ * Requirements §7.1.4.2: organizationName, localityName, stateOrProvinceName, countryName): the
+ * enrollment's `org`, or the CSR fields when the organization is registered with the CA (`orgId`).
+ */
+function organizationOf(spec: EnrollmentSpec): { o?: string | null; l?: string | null; st?: string | null; c?: string | null } {
+  if (spec.org) return { o: spec.org.name, l: spec.org.city, st: spec.org.region, c: spec.org.country };
+  return { o: spec.csr.o, l: spec.csr.l, st: spec.csr.st, c: spec.csr.c };
 }

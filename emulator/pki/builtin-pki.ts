@@ -21,6 +21,26 @@ export interface LeafOptions {
   notAfter: Date;
   /** Override the names (default: CN + SANs of the CSR). The first is the CN when the CSR has none. */
   names?: string[];
+  /** OV/EV: the validated organization, put into the subject next to the CN as a CA does. */
+  organization?: SubjectOrganization;
+}
+
+/** The organization fields of an OV/EV certificate's subject. */
+export interface SubjectOrganization {
+  o?: string | null;
+  l?: string | null;
+  st?: string | null;
+  c?: string | null;
+}
+
+function subjectOf(commonName: string, org: SubjectOrganization | undefined): Array<Record<string, string[]>> {
+  const rdns: Array<Record<string, string[]>> = [];
+  if (org?.c) rdns.push({ C: [org.c] });
+  if (org?.st) rdns.push({ ST: [org.st] });
+  if (org?.l) rdns.push({ L: [org.l] });
+  if (org?.o) rdns.push({ O: [org.o] });
+  rdns.push({ CN: [commonName] });
+  return rdns;
 }
 
 export interface HierarchyOptions {
@@ -87,7 +107,7 @@ async function signLeaf(csrPem: string, options: LeafOptions, issuer: x509.X509C
   const isEc = csr.publicKey.algorithm.name === "ECDSA";
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialHex,
-    subject: [{ CN: [commonName] }],
+    subject: subjectOf(commonName, options.organization),
     issuer: issuer.subjectName,
     notBefore: options.notBefore,
     notAfter: options.notAfter,

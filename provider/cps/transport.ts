@@ -74,6 +74,14 @@ interface RawResponse {
 const PRE_WRITE_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 const TLS_VERIFY_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+/** Node's codes for "the chain ends at a CA this process does not trust" (not a hostname mismatch). */
+const UNTRUSTED_CA = new Set(["SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
+
+function untrustedCaHint(code: string): string {
+  return UNTRUSTED_CA.has(code)
+    ? " (the API's TLS certificate is signed by a CA this machine does not trust: for a private CA, such as the CPS emulator's ca.pem, set the caCertPath setting, i.e. `pulumi config set pulumi-akamai-cps:caCertPath <file>` or PULUMI_AKAMAI_CPS_CA_CERT_PATH)"
+    : "";
+}
 
 class NetworkError extends Error {
   constructor(
@@ -152,7 +160,7 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
-        failure = new CpsNetworkError({ code: error.code, method: request.method, path: target, reason: error.message });
+        failure = new CpsNetworkError({ code: error.code, method: request.method, path: target, reason: error.message + untrustedCaHint(error.code) });
         reason = `network error ${error.code}`;
         // A certificate that fails verification will fail the same way again.
         retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));

@@ -4,6 +4,7 @@
  * text so the user can extend the policy.
  */
 import type { AllowedInput, CpsClient } from "../cps";
+import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
 
@@ -33,6 +34,8 @@ export interface WarningAckContext {
   /** Input name shown in errors, e.g. "preVerificationWarnings". */
   policyInput: string;
   progress?: Progress;
+  /** Warnings that are the direct consequence of the user's declared change: acknowledged whatever the policy. */
+  expected?: ExpectedWarnings;
 }
 
 /** Fetch the warnings behind `input`, acknowledge them if the policy allows, else throw WarningsRefusedError. */
@@ -40,7 +43,14 @@ export async function handleWarnings(kind: "pre-verification" | "post-verificati
   const text =
     kind === "pre-verification" ? await ctx.client.getPreVerificationWarnings(ctx.input) : await ctx.client.getPostVerificationWarnings(ctx.input);
   const decision = decideWarnings(text, ctx.policy);
-  if (!decision.acknowledge) throw new WarningsRefusedError(kind, ctx.enrollmentId, ctx.changeId, decision.refused, ctx.policyInput);
+  const refused = decision.refused.filter((w) => !isExpectedWarning(w, ctx.expected));
+  if (refused.length > 0) throw new WarningsRefusedError(kind, ctx.enrollmentId, ctx.changeId, refused, ctx.policyInput);
+  const consequences = decision.refused.filter((w) => isExpectedWarning(w, ctx.expected));
+  if (consequences.length > 0) {
+    ctx.progress?.(
+      `${consequences.map((w) => w.id).join(", ")}: the expected consequence of removing ${ctx.expected!.removedNames.join(", ")} from the certificate, acknowledged without ${ctx.policyInput}`,
+    );
+  }
   if (kind === "pre-verification") await ctx.client.acknowledgePreVerificationWarnings(ctx.input, "acknowledge");
   else await ctx.client.acknowledgePostVerificationWarnings(ctx.input, "acknowledge");
   ctx.progress?.(

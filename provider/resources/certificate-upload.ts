@@ -24,6 +24,8 @@ import { parseInputs, progressOf } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
 import { csrOutputs } from "./csr-outputs";
+import { deployedCertificateMismatch, deployedCertificateProblems } from "./deployed-certificate-check";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
 import { getClient } from "./provider-config";
@@ -99,6 +101,24 @@ export function liveProblems(entries: readonly ParsedEntry[], csrs: ReadonlyArra
   return problems;
 }
 
+/**
+ * CPS opens a third-party renewal 60 days before the certificate expires (API workflow,
+ * https://techdocs.akamai.com/cps/reference/about-the-cps-workflow): a certificate with less left
+ * than that is renewed as soon as it is deployed, and every `pulumi up` issues another one.
+ */
+const THIRD_PARTY_RENEWAL_LEAD_DAYS = 60;
+
+export function shortLivedWarnings(entries: readonly ParsedEntry[], now: Date): string[] {
+  return entries.flatMap((e) => {
+    const daysLeft = Math.floor((Date.parse(e.leaf.validTo) - now.getTime()) / 86_400_000);
+    if (daysLeft > THIRD_PARTY_RENEWAL_LEAD_DAYS) return [];
+    return [
+      `warning: the ${e.keyAlgorithm} certificate expires in ${daysLeft} day(s), inside CPS's ${THIRD_PARTY_RENEWAL_LEAD_DAYS}-day renewal window for third-party certificates: ` +
+        "CPS will open a renewal as soon as it is deployed, and each `pulumi up` will issue and upload another one. Ask the CA for a longer validity (see docs/third-party.md#short-lived-certificates).",
+    ];
+  });
+}
+
 /** Statuses at which CPS has taken the upload and is still before staging. */
 const VERIFYING = new Set(["wait-upload-third-party", "verify-third-party-cert", "wait-review-third-party-cert"]);
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
@@ -162,6 +182,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
         entries.map((e) => ({ keyAlgorithm: e.keyAlgorithm, certificate: canonicalPem(e.leaf), ...(e.chain.length > 0 ? { trustChain: e.chain.map(canonicalPem).join("") } : {}) })),
       );
       progress(`uploaded ${entries.map((e) => `${e.keyAlgorithm} ${e.leaf.serialNumber}`).join(", ")} into change ${changeId}`);
+      for (const line of shortLivedWarnings(entries, new Date())) progress(line);
     } else if (!(await uploadedInChange(client, enrollmentId, entries))) {
       throw new Error(
         `Enrollment ${enrollmentId} change ${changeId} is already past the upload step with a different certificate. ` +
@@ -192,6 +213,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
           input: post,
           policy: inputs.postVerificationWarnings,
           policyInput: "postVerificationWarnings",
+          expected: await sanRemovalOf(client, enrollmentId),
           progress,
         });
         acknowledgedWarnings.push(...acked.map((w) => w.id));
@@ -236,6 +258,22 @@ async function networkOutputs(client: CpsClient, enrollmentId: number, entries: 
   return { staging: onNetwork(staging, entries), production: onNetwork(production, entries) };
 }
 
+/**
+ * After waiting for a network: what CPS reports there must be the uploaded certificates, covering the
+ * enrollment's names, with the uploaded key algorithms, not expired. Further names are the user's own
+ * choice here (the certificate is theirs), so "covers" rather than "exactly".
+ */
+async function checkDeployed(client: CpsClient, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
+  const [raw, enrollment] = await Promise.all([deployment(client, enrollmentId, network), client.getEnrollment(enrollmentId)]);
+  const leaves = deployedCertificates(raw);
+  const problems = deployedCertificateProblems(leaves, { names: enrollmentNames(enrollment), exactNames: false, keyAlgorithms: entries.map((e) => e.keyAlgorithm) }, new Date());
+  for (const e of entries) {
+    const there = leaves.find((l) => l.keyAlgorithm === e.keyAlgorithm);
+    if (there && !there.cert.raw.equals(e.leaf.raw)) problems.push(`the ${e.keyAlgorithm} certificate there (serial ${there.cert.serialNumber}) is not the one uploaded (serial ${e.leaf.serialNumber})`);
+  }
+  if (problems.length > 0) throw deployedCertificateMismatch(enrollmentId, network, problems);
+}
+
 async function apply(props: Props, previous: Props): Promise<Props> {
   const inputs = parseInputs(certificateUploadInputsSchema, props);
   const entries = parsedEntries(inputs);
@@ -253,6 +291,7 @@ async function apply(props: Props, previous: Props): Promise<Props> {
       acknowledgedWarnings: flow.acknowledgedWarnings,
       ...(await networkOutputs(client, inputs.enrollmentId, entries)),
     };
+    if (inputs.waitForDeployment !== "none") await checkDeployed(client, inputs.enrollmentId, inputs.waitForDeployment, entries);
     return outs;
   });
 }

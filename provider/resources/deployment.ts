@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
-import { CpsApiError, CpsClient, Deployment } from "../cps";
+import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -17,6 +17,10 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
+import { CodedError } from "./coded-error";
+import { liveOnProductionRefusal } from "./delete-refusal";
+import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf, ExpectedCertificate } from "./deployed-certificate-check";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { certificatesPemInput, hostInput, serverNameInput } from "./strict-inputs";
 import { getClient } from "./provider-config";
@@ -40,6 +44,8 @@ export const deploymentInputsSchema = z
       .strict()
       .optional(),
     timeout: durationInput.default("60m"),
+    /** The Enrollment's opt-in, repeated here so that a destroy refuses before the DNS records and DvValidation are gone. */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict();
 export type DeploymentInputs = z.output<typeof deploymentInputsSchema>;
@@ -60,28 +66,65 @@ export interface DeployedCertificateInfo {
   certificates: Array<{ keyAlgorithm: string; serialNumber: string; notAfter: string }>;
 }
 
-function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo | null {
+/** The deployed leaf certificates, primary first (RSA and ECDSA when dual-stacked). */
+function leavesOf(d: Deployment | undefined): Array<DeployedLeaf & { pem: string; trustChain: string }> {
   const all = [d?.primaryCertificate, ...(d?.multiStackedCertificates ?? [])].filter((c): c is NonNullable<typeof c> => !!c && !!c.certificate);
-  if (all.length === 0) return null;
-  const parsed = all.map((c) => ({ c, x: new X509Certificate(c.certificate!) }));
+  return all.map((c) => ({ keyAlgorithm: c.keyAlgorithm ?? "RSA", cert: new X509Certificate(c.certificate!), trustChain: c.trustChain ?? "", pem: c.certificate! }));
+}
+
+function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo | null {
+  const parsed = leavesOf(d);
+  if (parsed.length === 0) return null;
   const primary = parsed[0]!;
   return {
-    certificatePem: primary.c.certificate!,
-    trustChainPem: primary.c.trustChain ?? "",
-    serialNumber: primary.x.serialNumber,
-    notBefore: new Date(primary.x.validFrom).toISOString(),
-    notAfter: new Date(primary.x.validTo).toISOString(),
-    subjectAltNames: (primary.x.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4)),
-    issuer: primary.x.issuer.replace(/\n/g, ", "),
-    keyAlgorithms: parsed.map((p) => p.c.keyAlgorithm ?? "RSA"),
-    certificates: parsed.map((p) => ({ keyAlgorithm: p.c.keyAlgorithm ?? "RSA", serialNumber: p.x.serialNumber, notAfter: new Date(p.x.validTo).toISOString() })),
+    certificatePem: primary.pem,
+    trustChainPem: primary.trustChain,
+    serialNumber: primary.cert.serialNumber,
+    notBefore: new Date(primary.cert.validFrom).toISOString(),
+    notAfter: new Date(primary.cert.validTo).toISOString(),
+    subjectAltNames: (primary.cert.subjectAltName ?? "").split(",").map((s) => s.trim()).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4)),
+    issuer: primary.cert.issuer.replace(/\n/g, ", "),
+    keyAlgorithms: parsed.map((p) => p.keyAlgorithm),
+    certificates: parsed.map((p) => ({ keyAlgorithm: p.keyAlgorithm, serialNumber: p.cert.serialNumber, notAfter: new Date(p.cert.validTo).toISOString() })),
   };
 }
 
-async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
-  const d = network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
-  return describeDeployment(d);
+async function fetchDeployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+  // The client answers undefined when nothing is deployed there (404).
+  return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
 }
+
+async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
+  return describeDeployment(await fetchDeployment(client, enrollmentId, network));
+}
+
+/** The enrollment as it is once this Deployment is done (the Enrollment resource's outputs date from its own, earlier step). */
+export interface EnrollmentNow {
+  status: string;
+  pendingChangeId: number | null;
+  changeType: string | null;
+  autoRenewalStartTime: string | null;
+}
+
+async function enrollmentNow(client: CpsClient, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
+  const pending = latestPendingChange(enrollment);
+  const status = pending ? (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status : "active";
+  return { status, pendingChangeId: pending?.changeId ?? null, changeType: pending?.changeType ?? null, autoRenewalStartTime: enrollment.autoRenewalStartTime ?? null };
+}
+
+/** What the enrollment declares; dual-stack means RSA and ECDSA side by side. */
+function expectedOf(enrollment: Enrollment): ExpectedCertificate {
+  const cn = enrollment.csr.cn;
+  const excludeSans = enrollment.thirdParty?.excludeSans === true;
+  return {
+    names: excludeSans ? [cn] : [cn, ...(enrollment.csr.sans ?? [])],
+    // A third-party certificate is the user's own: it must cover the names, and may name more.
+    exactNames: !excludeSans && enrollment.validationType !== "third-party",
+    keyAlgorithms: enrollment.enableMultiStackedCertificates ? ["RSA", "ECDSA"] : ["RSA"],
+  };
+}
+
+const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT";
 
 /** Statuses where the certificate of the change is already on staging. */
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
@@ -99,6 +142,8 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
   if (!pending) return null;
   const changeId = pending.changeId;
   let scheduleApplied = !inputs.deploymentSchedule;
+  const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
+  const deadline = Date.now() + timeout;
   await waitUntil<true>(
     async () => {
       let change;
@@ -130,6 +175,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
           input: post,
           policy: inputs.postVerificationWarnings,
           policyInput: "postVerificationWarnings",
+          expected: await sanRemovalOf(client, inputs.enrollmentId),
           progress,
         });
         return { state: `${state}, warnings acknowledged` };
@@ -141,6 +187,16 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
         return { state: `${state}, acknowledged` };
       }
       const schedule = change.statusInfo.deploymentSchedule;
+      const opensAt = schedule?.notBefore ?? inputs.deploymentSchedule?.notBefore;
+      if (opensAt && inputs.network === "production" && Date.parse(opensAt) > deadline) {
+        // Waiting would only run into the timeout: say when to come back instead.
+        throw new CodedError(
+          DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
+          `Enrollment ${inputs.enrollmentId} change ${changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
+            "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
+          "deployment-window",
+        );
+      }
       const detail = isDvCoordination(change.statusInfo.status)
         ? "waiting for domain validation (see DvValidation)"
         : schedule?.notBefore && Date.parse(schedule.notBefore) > Date.now()
@@ -148,7 +204,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
           : undefined;
       return { state, ...(detail ? { detail } : {}) };
     },
-    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeoutMs(inputs.timeout, 60 * 60_000), progress },
+    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress },
   );
   return changeId;
 }
@@ -166,16 +222,26 @@ async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<
 async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress): Promise<Props> {
   const client = getClient();
   const changeId = await waitForNetwork(client, inputs, progress);
-  const [staging, production, enrollment] = await Promise.all([
-    deployedOn(client, inputs.enrollmentId, "staging"),
-    deployedOn(client, inputs.enrollmentId, "production"),
+  const [stagingRaw, productionRaw, enrollment] = await Promise.all([
+    fetchDeployment(client, inputs.enrollmentId, "staging"),
+    fetchDeployment(client, inputs.enrollmentId, "production"),
     client.getEnrollment(inputs.enrollmentId),
   ]);
+  const [staging, production] = [describeDeployment(stagingRaw), describeDeployment(productionRaw)];
   const target = inputs.network === "production" ? production : staging;
   if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
+  const newer = latestPendingChange(enrollment);
+  const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
+  if (newer && newer.changeId !== changeId) {
+    // The enrollment already describes a newer change (a renewal that just opened): the next `up` follows and checks it.
+    progress(`change ${newer.changeId} opened meanwhile; the certificate on ${inputs.network} is checked against it by the next \`pulumi up\``);
+  } else {
+    const problems = deployedCertificateProblems(leavesOf(inputs.network === "production" ? productionRaw : stagingRaw), expectedOf(enrollment), new Date());
+    if (problems.length > 0) throw Object.assign(deployedCertificateMismatch(inputs.enrollmentId, inputs.network, problems), { outs });
+  }
   const verification = await runVerify(inputs, enrollment.csr.cn);
-  const outs: Props = { ...props, changeId, staging, production, verification };
+  outs.verification = verification;
   if (verification && !verification.ok) {
     throw Object.assign(new Error(`TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
   }
@@ -208,7 +274,7 @@ async function deployKeepingState(id: string, before: Props, props: Props, input
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(deploymentInputsSchema, props);
   const id = idOf(inputs);
-  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null }, props, inputs);
+  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
   return { id, outs };
 }
 
@@ -217,9 +283,24 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
   return { outs: await deployKeepingState(id, { ...olds, ...news }, news, inputs) };
 }
 
-/** A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it. */
+/**
+ * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
+ * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
+ * and a Deployment's delete refuses while the certificate is live on production.
+ */
 async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(deploymentInputsSchema, olds, news, ["network"]);
+  return diffFollower(deploymentInputsSchema, olds, news);
+}
+
+/**
+ * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
+ * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
+ */
+async function remove(id: string, props: Props): Promise<void> {
+  if (props.allowDeleteWhileDeployed === true) return;
+  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+  const production = await deployedOn(getClient(), enrollmentId, "production");
+  if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
 }
 
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -242,6 +323,5 @@ export const deploymentProvider = resourceProvider(deploymentInputsSchema, {
   create,
   update,
   read,
-  /** A deployment cannot be undone by itself: deleting the Enrollment removes the certificate from the network. */
-  async delete(): Promise<void> {},
+  delete: remove,
 });

@@ -19,6 +19,7 @@ import type { WarningPolicy } from "../lifecycle/warnings";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { resolverInput } from "./strict-inputs";
+import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
@@ -77,6 +78,35 @@ async function waitForPropagation(challenges: ExtractedChallenges, inputs: DvVal
   );
 }
 
+/**
+ * Whether the change issues a certificate. A network-settings change has the action
+ * `update-network-configuration` in the change history (change-history.v5,
+ * https://techdocs.akamai.com/cps/reference/get-enrollment-history-changes) while its pending
+ * changeType can still read like a certificate change; without the history, go by the changeType.
+ */
+async function issuesCertificate(client: CpsClient, enrollmentId: number, changeType: string | null | undefined): Promise<boolean> {
+  const history = await client.getChangeHistory(enrollmentId).catch(() => undefined);
+  const current = history?.changes.find((c) => c.status === "incomplete");
+  if (current) return current.action !== "update-network-configuration";
+  return changeType == null || /new-certificate|renew|modify-san|modify-certificate|reissue/.test(changeType);
+}
+
+/** What to fix, for the challenge type the records answer and the change they belong to. */
+function fixAdvice(challengeType: DvValidationInputs["challengeType"], changeType: string | null | undefined): string {
+  const fresh = changeType && changeType !== "new-certificate" ? ` This ${changeType} change has new challenge values: the records must carry the values the Enrollment outputs now, not the previous change's.` : "";
+  return challengeType === "http-01"
+    ? `Serve each token at http://<domain>/.well-known/acme-challenge/<token> with the body from the Enrollment's httpChallenges (port 80, no redirect to another host), then run \`pulumi up\` again.${fresh}`
+    : `Publish the TXT record _acme-challenge.<domain> with the value from the Enrollment's dnsChallenges (check it at the zone's authoritative servers), then run \`pulumi up\` again.${fresh}`;
+}
+
+/** The per-domain state now, when the change still coordinates domain validation; undefined once it moved on. */
+async function currentDomains(client: CpsClient, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
+  const change = await client.getChangeStatus(enrollmentId, changeId);
+  const dv = findInput(change, INPUT.dvChallenges);
+  if (!dv || !isDvCoordination(change.statusInfo.status)) return undefined;
+  return extractChallenges(await client.getDvChallenges(dv)).domainStatus;
+}
+
 interface ValidationResult {
   changeId: number | null;
   status: string;
@@ -115,6 +145,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   let acknowledged = false;
   let lastDomains: Record<string, DomainValidationState> = {};
   let lastDomainsAt = 0;
+  let domainsReported = false;
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
     const change = await client.getChangeStatus(inputs.enrollmentId, changeId).catch(async (e: unknown) => {
@@ -131,6 +162,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         input: post,
         policy: inputs.postVerificationWarnings as WarningPolicy,
         policyInput: "postVerificationWarnings",
+        expected: await sanRemovalOf(client, inputs.enrollmentId),
         progress,
       });
       return { state: `${state}, warnings acknowledged` };
@@ -145,7 +177,9 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
     if (!dv || !isDvCoordination(change.statusInfo.status)) return { state };
     // The per-domain state costs a second call; once the challenges are submitted, the change status
     // says when validation is over, so the domains are read at most every DOMAIN_REFRESH_MS.
-    if (acknowledged && Date.now() - lastDomainsAt < DOMAIN_REFRESH_MS) return { state, detail: domainSummary(lastDomains).detail };
+    if (acknowledged && Date.now() - lastDomainsAt < DOMAIN_REFRESH_MS) {
+      return { state, detail: `${domainSummary(lastDomains).detail} (as read ${Math.round((Date.now() - lastDomainsAt) / 1000)}s ago)` };
+    }
     const challenges = extractChallenges(await client.getDvChallenges(dv));
     lastDomains = challenges.domainStatus;
     lastDomainsAt = Date.now();
@@ -165,10 +199,11 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
       return { state: "challenges submitted" };
     }
     if (summary.failed.length > 0) {
+      domainsReported = true;
       throw new Error(
-        `Domain validation failed for enrollment ${inputs.enrollmentId} (change ${changeId}):\n` +
+        `Domain validation failed for enrollment ${inputs.enrollmentId} (change ${changeId}${pending.changeType ? `, ${pending.changeType}` : ""}):\n` +
           summary.failed.map((d) => `  - ${d}: ${challenges.domainStatus[d]!.validationStatus}${challenges.domainStatus[d]!.error ? `: ${challenges.domainStatus[d]!.error}` : ""}`).join("\n") +
-          "\nFix the records (see the Enrollment's dnsChallenges/httpChallenges) and run `pulumi up` again.",
+          `\n${fixAdvice(inputs.challengeType, pending.changeType)}`,
       );
     }
     return { state, detail: summary.detail };
@@ -176,12 +211,21 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
 
   try {
     const change = await waitUntil(step, { what: `validation of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress });
-    progress(`certificate issued for ${names.length} name(s) after ${Math.round((Date.now() - started) / 1000)}s (status ${change.statusInfo.status})`);
+    const elapsed = `after ${Math.round((Date.now() - started) / 1000)}s (status ${change.statusInfo.status})`;
+    progress(
+      (await issuesCertificate(client, inputs.enrollmentId, pending.changeType))
+        ? `certificate issued for ${names.length} name(s) ${elapsed}`
+        : `change ${changeId} (${pending.changeType ?? "unknown type"}) is past domain validation ${elapsed}; it issues no new certificate`,
+    );
     return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: lastDomains };
   } catch (e) {
-    const summary = domainSummary(lastDomains);
-    if (summary.pending.length > 0 && e instanceof Error && !e.message.includes(summary.detail)) {
-      e.message += `\nDomains not validated yet: ${summary.detail}`;
+    if (domainsReported) throw e;
+    // What the user reads must be true now: the last read may predate an acknowledgement after which
+    // CPS validated every name (e.g. a warning refused after validation), so read the domains again.
+    const now = await currentDomains(client, inputs.enrollmentId, changeId).catch(() => undefined);
+    const summary = domainSummary(now ?? {});
+    if (summary.pending.length > 0 && e instanceof Error) {
+      e.message += `\nDomains not validated yet (read just now): ${summary.detail}\n${fixAdvice(inputs.challengeType, pending.changeType)}`;
     }
     throw e;
   }

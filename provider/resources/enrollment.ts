@@ -17,6 +17,7 @@ import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
+import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -24,6 +25,7 @@ import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle
 import { parseInputs, pickKeys, progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
+import { liveOnProductionRefusal } from "./delete-refusal";
 import { changedKeys, enrollmentRequest, REPLACE_FIELDS, viewOfEnrollment, viewOfInputs } from "./enrollment-spec";
 import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
 import type { ResourceIdentity } from "./create-journal";
@@ -274,6 +276,13 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   if (live.enrollment) {
     drift = changedKeys(want, viewOfEnrollment(live.enrollment, desired.contractId, want));
     if (drift.length > 0) progress(`live enrollment ${enrollmentId} differs from the program in: ${drift.join(", ")}`);
+    const removal = replaces.length === 0 ? sanRemovalExpectation([live.enrollment.csr.cn, ...(live.enrollment.csr.sans ?? [])], certificateNames(desired)) : undefined;
+    if (removal) {
+      progress(
+        `removing ${removal.removedNames.join(", ")} from the certificate: if they are live on the network, CPS warns about it (${SAN_REMOVAL_WARNING_IDS.join(" / ")}); ` +
+          "DvValidation and Deployment acknowledge that warning as the consequence of this change, other warnings follow their postVerificationWarnings policy",
+      );
+    }
     const pending = latestPendingChange(live.enrollment);
     const known = computedFrom(olds);
     if (pending && pending.changeId !== known.pendingChangeId && pending.changeId !== known.challengeChangeId) {
@@ -407,10 +416,7 @@ async function remove(id: string, props: Props): Promise<void> {
   // undefined when nothing is deployed, also for an enrollment already gone (removeEnrollment's 404 below ends that case)
   const production = await client.getProductionDeployment(enrollmentId);
   if (production?.primaryCertificate?.certificate && !allowDeployed) {
-    throw new Error(
-      `Enrollment ${enrollmentId} has a certificate live on the production network; deleting it would stop TLS for its hostnames. ` +
-        "Move the hostnames off this certificate first, or set allowDeleteWhileDeployed: true on the resource, run `pulumi up`, then delete.",
-    );
+    throw liveOnProductionRefusal(enrollmentId, "Enrollment");
   }
   let result;
   try {

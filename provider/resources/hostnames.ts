@@ -18,7 +18,7 @@ export function hostnameProblem(name: string, opts: { allowWildcard: boolean }):
   if (labels.length < 2) return `"${name}" is not a fully qualified domain name`;
   for (const [i, label] of labels.entries()) {
     if (label === "*" && i === 0) {
-      if (!opts.allowWildcard) return `"${name}" is a wildcard, which this certificate type does not allow`;
+      if (!opts.allowWildcard) return `"${name}" is a wildcard, which this certificate type does not allow: set certificateType: "wildcard-san" (or "wildcard" for one wildcard name) on the Enrollment`;
       continue;
     }
     if (!LABEL.test(label)) return `"${name}" has an invalid label "${label}" (1-63 letters, digits or '-', not starting or ending with '-')`;

@@ -1,5 +1,5 @@
 import { x509 } from "../../emulator/x509-setup";
-import { webcrypto } from "crypto";
+import { webcrypto, X509Certificate } from "crypto";
 import { DEVIATIONS } from "./contract";
 import { dvEnrollment, lastId, startHarness, T, type Harness } from "./harness";
 import { waitFor } from "./signer";
@@ -195,9 +195,14 @@ describe("third-party flow", () => {
 
 describe("OV flow", () => {
   it("issues without customer input and deploys", async () => {
-    const { enrollmentId: e, changeId: c } = await create(dvEnrollment("ov.example", [], { ra: "symantec", validationType: "ov" }), "contractId=K-4");
+    const org = { name: "Ov Corp", addressLineOne: "1 Main St", addressLineTwo: null, city: "Springfield", region: "IL", postalCode: "62701", country: "US", phone: "217-555-0100" };
+    const { enrollmentId: e, changeId: c } = await create(dvEnrollment("ov.example", [], { ra: "symantec", validationType: "ov", org }), "contractId=K-4");
     await waitStatus(e, c, "complete");
-    expect((await h.client.request("GET", `/cps/v2/enrollments/${e}/deployments/staging`, { accept: T("deployment", 8) })).status).toBe(200);
+    const staging = await h.client.request("GET", `/cps/v2/enrollments/${e}/deployments/staging`, { accept: T("deployment", 8) });
+    expect(staging.status).toBe(200);
+    // An OV certificate names the validated organization (from the enrollment's org), not only the CN.
+    const pem = ((staging.body as J).primaryCertificate as J).certificate as string;
+    expect(new X509Certificate(pem).subject.split("\n").sort()).toEqual(["C=US", "CN=ov.example", "L=Springfield", "O=Ov Corp", "ST=IL"]);
     // a deployed enrollment is deleted asynchronously (202), then 404
     const del = await h.client.request("DELETE", `/cps/v2/enrollments/${e}`, { accept: T("enrollment-status", 1) });
     expect(del.status).toBe(202);

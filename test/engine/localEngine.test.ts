@@ -77,6 +77,10 @@ describe("local engine running a program of dynamic resources", () => {
     expect(ops(result, "update")).toEqual(["a"]);
     expect(ops(result, "replace")).toEqual(["b"]);
     expect(ops(result, "create")).toEqual(["c"]);
+    // The changed input is named, and values known only after apply show as Pulumi shows them.
+    expect(result.output).toMatch(/^ {2}~ +a \(.*\) update \(planned\) \[diff: value\]$/m);
+    expect(result.output).toMatch(/^ +aDoubled: output<string>$/m);
+    expect(result.output).not.toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
     expect((await writes()).length).toBe(before);
     expect(await fs.readFile(stateFile, "utf8")).toBe(stateBefore);
   });
@@ -112,6 +116,8 @@ describe("local engine running a program of dynamic resources", () => {
     const resumed = await run("up", { value: 4, replaceKey: "k2", d: "ok" });
     expect(resumed.exitCode).toBe(0);
     expect(ops(resumed, "update")).toEqual(["d"]);
+    // A clean failure is not called an interruption; the changed input is named.
+    expect(resumed.output).toMatch(/^ {2}~ +d \(.*\) update \[diff: failCreate; retrying after the last run failed on it\]$/m);
     const forD = (await writes()).filter((e) => e.name === "d");
     expect(forD.map((e) => e.op)).toEqual(["create", "update"]);
     expect(forD[1]!.id).toBe(d!.id);

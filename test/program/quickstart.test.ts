@@ -94,6 +94,9 @@ describe("the quickstart program with the local engine", () => {
       expect.stringMatching(/^ {2}~ +www \(.*:Enrollment\) update/),
     ]);
     expect(await world.mustHaveCiphers(enrollment!.id)).toBe("ak-akamai-2020q1");
+    // DvValidation does not claim a certificate was issued for a network-settings change.
+    expect(up.output).toMatch(/www: change \d+ \([a-z-]+\) is past domain validation .*; it issues no new certificate/);
+    expect(up.output).not.toMatch(/certificate issued for/);
     const outputs = stackOutputs(readState(quickstart.stateFile));
     expect(outputs.serialNumber).toBe(serialBefore);
     expect(outputs.tlsCheck).toMatch(/^OK/);
@@ -105,13 +108,18 @@ describe("the quickstart program with the local engine", () => {
     expect(preview.output).toMatch(/^Resources: \d+ unchanged$/m);
   }, 45_000);
 
-  it("destroy refuses to delete the certificate live on production and says how to allow it", async () => {
+  it("destroy refuses before anything is deleted, once, and says how to allow it", async () => {
+    const recordsBefore = await world.txtRecords(QUICKSTART_ZONE);
     const destroy = await runEngineCommand("destroy", quickstart);
     expectExit(destroy, 1);
-    expect(destroy.output).toMatch(/has a certificate live on the production network/);
-    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true/);
+    expect(destroy.output.match(/has a certificate live on the production network/g)).toHaveLength(1);
+    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true on the Enrollment and on its Deployment/);
+    expect(destroy.output).toMatch(/CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION/);
+    expect(destroy.output).not.toMatch(/^\s+at /m);
     expect(await world.enrollmentsFor(names[0]!)).toHaveLength(1);
-    expect(resourceTypes(readState(quickstart.stateFile))).toEqual(["Enrollment"]);
+    // The Deployment refused first: the challenge records and the DvValidation are still there.
+    expect(resourceTypes(readState(quickstart.stateFile))).toEqual(SIX_RESOURCES);
+    expect(await world.txtRecords(QUICKSTART_ZONE)).toEqual(recordsBefore);
   }, 30_000);
 });
 
