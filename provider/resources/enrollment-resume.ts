@@ -79,6 +79,22 @@ export function adoptAdvice(list: readonly SameNameEnrollment[]): string {
   );
 }
 
+/**
+ * CPS's 409 for a duplicate common name tells the user to send the API's `allow-duplicate-cn=true`;
+ * in a program that is the `allowDuplicateCommonName` input, so say that, and name the holder.
+ */
+function duplicateCommonNameRefusal(e: unknown, commonName: string, holders: readonly SameNameEnrollment[], journal?: JournalEntry): string {
+  const api = e instanceof CpsApiError ? `${e.status}${e.title ? ` ${e.title}` : ""}${e.requestId ? `, request id ${e.requestId}` : ""}` : String(e);
+  const ids = holders.map((h) => h.id);
+  const one = ids.length === 1 ? String(ids[0]) : `<one of ${ids.join(", ")}>`;
+  return (
+    `CPS refused a second enrollment with the common name ${commonName} (${api}): Enrollment ${ids.join(", ")} already holds this common name — ${describeSameName(holders, journal)}. ` +
+    `If it is this resource's interrupted create (its run printed "created enrollment ${one}"), set adoptEnrollmentId: ${one} on the Enrollment and run \`pulumi up\` again. ` +
+    "If it belongs to another stack, leave it alone: use another common name, or set allowDuplicateCommonName: true on the Enrollment to create a second enrollment. " +
+    "See docs/troubleshooting.md#duplicate-common-name."
+  );
+}
+
 export type CreateStart =
   /** This resource's own interrupted create: continue with it. */
   | { kind: "resume"; enrollment: Enrollment }
@@ -164,7 +180,7 @@ export async function postEnrollment(
           const holders = (await client.listEnrollments(inputs.contractId).catch(() => start.sameName)).filter((x) => sameCommonName(x, inputs));
           if (holders.length > 0) {
             const described = await withCreationTimes(client, holders);
-            throw new Error(`${e instanceof Error ? e.message : String(e)}. ${describeSameName(described, start.journal)} has this common name. ${adoptAdvice(described)}`, { cause: e });
+            throw new Error(duplicateCommonNameRefusal(e, inputs.commonName, described, start.journal), { cause: e });
           }
         }
         throw e;
