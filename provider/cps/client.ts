@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { CpsConfigError } from "./errors";
 import { resolveCredentials, type EdgeGridCredentials } from "./credentials";
-import { DEFAULT_RATE_LIMIT, RateLimiter, sharedRateLimiter, type RateLimit } from "./rate-limiter";
+import { ACCOUNT_SHORT_LIMIT, ACTIVE_CERTIFICATES_LIMIT, accountLimits, RateLimiter, sharedRateLimiter, type RateLimit } from "./rate-limiter";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { type LogFn, Transport, type TransportClock } from "./transport";
 import type { CpsContext } from "./context";
@@ -39,8 +39,16 @@ export interface CpsClientOptions {
   caCertPem?: string;
   /** Extra trusted CA, read from this file. */
   caCertPath?: string;
-  /** Default 20 per 2000 ms, shared per account (host + client token) across clients in the process. */
-  rateLimit?: { requests: number; perMs: number };
+  /**
+   * The account's minute budget (default 35, Akamai's published limit) and short window (default
+   * 20 per 2 s); this process uses `budgetShare` (default 0.5) of the minute budget. Shared by every
+   * client of the same account (API host + accountSwitchKey) in the process.
+   */
+  requestsPerMinute?: number;
+  requestsPerTwoSeconds?: number;
+  budgetShare?: number;
+  /** Explicit windows instead of the three settings above (tests, tools with their own budget). */
+  rateLimit?: { requests: number; perMs: number } | ReadonlyArray<{ requests: number; perMs: number }>;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   log?: (level: "debug" | "info" | "warn", message: string) => void;
   /** Per attempt; default 60 000 ms. */
@@ -53,8 +61,6 @@ export interface CpsClientInternals {
   rateLimiter?: RateLimiter;
   activeCertificatesLimiter?: RateLimiter;
 }
-
-const ACTIVE_CERTIFICATES_LIMIT: RateLimit = { requests: 10, perMs: 60_000 };
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,9 +92,21 @@ export class CpsClient {
       random: internals.clock?.random ?? Math.random,
       nonce: internals.clock?.nonce ?? randomUUID,
     };
-    const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    let limit: RateLimit | readonly RateLimit[];
+    try {
+      limit =
+        options.rateLimit ??
+        accountLimits({
+          ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
+          ...(options.requestsPerTwoSeconds !== undefined ? { requestsPerTwoSeconds: options.requestsPerTwoSeconds } : {}),
+          ...(options.budgetShare !== undefined ? { budgetShare: options.budgetShare } : {}),
+        });
+      new RateLimiter(limit, clock);
+    } catch (error) {
+      throw new CpsConfigError(`rate limit: ${(error as Error).message}`);
+    }
     const injectedClock = internals.clock?.now !== undefined || internals.clock?.sleep !== undefined;
-    const limiterFor = (scope: string, budget: RateLimit): RateLimiter =>
+    const limiterFor = (scope: string, budget: RateLimit | readonly RateLimit[]): RateLimiter =>
       injectedClock ? new RateLimiter(budget, clock) : sharedRateLimiter(credentials, budget, clock, scope);
     const retry: RetryPolicy = {
       maxAttempts: options.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
@@ -107,13 +125,20 @@ export class CpsClient {
       activeCertificatesLimiter: internals.activeCertificatesLimiter ?? limiterFor("cps-active-certificates", ACTIVE_CERTIFICATES_LIMIT),
     };
     log("debug", `CPS client for ${credentials.host} using credentials from ${credentials.source}`);
-    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", limit)));
+    // Edge DNS is another API with its own budget: CPS's minute budget does not apply to it.
+    const dnsLimit = options.rateLimit ?? { requests: options.requestsPerTwoSeconds ?? ACCOUNT_SHORT_LIMIT.requests, perMs: ACCOUNT_SHORT_LIMIT.perMs };
+    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", dnsLimit)));
   }
 
   /** Release idle keep-alive connections. */
   close(): void {
     this.ctx.transport.close();
     this.dnsTransport.close();
+  }
+
+  /** The account budget this client applies, e.g. "17/min, 20/2s" (after any 429 slow-down). */
+  get budget(): string {
+    return this.ctx.transport.budget.limits;
   }
 
   /** Enrollment media-type version this client negotiated (12, or 11 after a 406). */

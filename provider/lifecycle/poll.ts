@@ -2,8 +2,11 @@
  * Polling with backoff, bounded by a deadline. CPS moves in steps: a transition is often followed
  * by another one soon after, then a long quiet period (validation, deployment). So the interval
  * starts short, grows while nothing changes, and drops back to short whenever the observed state
- * changes. Rate limits and Retry-After are handled by the HTTP client underneath.
+ * changes. Rate limits and Retry-After are handled by the HTTP client underneath: each step runs
+ * with this wait's deadline and progress, so a request that waits for the account's API budget is
+ * bounded by the wait's timeout and says so in the wait's progress lines.
  */
+import { deadlineIn, withRequestContext } from "../cps";
 import { formatElapsed, Progress } from "./progress";
 import { isTransient } from "./transient";
 
@@ -75,10 +78,14 @@ export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: Wa
   let lastDetail: string | undefined;
   let lastPrinted = started;
   const retryOn = options.retryOn ?? isTransient;
+  const requestContext = {
+    deadline: deadlineIn(options.timeoutMs, now),
+    ...(options.progress ? { notify: (line: string) => options.progress!(`${options.what}: ${line}`) } : {}),
+  };
   for (;;) {
     let result: PollStep<T>;
     try {
-      result = await step();
+      result = await withRequestContext(requestContext, step);
     } catch (e) {
       if (!retryOn(e)) throw e;
       result = { state: "CPS did not answer", detail: e instanceof Error ? e.message : String(e) };

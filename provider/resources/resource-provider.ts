@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkWith } from "./check";
 import { configureFrom } from "./provider-config";
+import { withBudgetBounds } from "./budget-bounds";
 
 type Props = Record<string, unknown>;
 
@@ -26,5 +27,8 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
       return checkWith(inputs, news);
     },
     ...operations,
+    create: (inputs: Props) => withBudgetBounds(inputs, "create", () => operations.create(inputs)),
+    update: (id: string, olds: Props, news: Props) => withBudgetBounds(news, "update", () => operations.update(id, olds, news)),
+    delete: (id: string, props: Props) => withBudgetBounds(props, "delete", () => operations.delete(id, props)),
   };
 }

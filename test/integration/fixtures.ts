@@ -39,6 +39,9 @@ export async function startTestStack(options: EmulatorOptions & { zones?: string
       "pulumi-akamai-cps:edgerc": emulator.edgerc,
       "pulumi-akamai-cps:section": emulator.section,
       "pulumi-akamai-cps:caCertPath": emulator.caCert,
+      // Not a test of the account budget: lift it (as the emulator's harness does) so tests stay fast.
+      "pulumi-akamai-cps:requestsPerMinute": "1000000",
+      "pulumi-akamai-cps:requestsPerTwoSeconds": "1000000",
     };
     if (emulator.dns) config["pulumi-akamai-cps:dnsResolvers"] = emulator.dns;
     driver = await StackDriver.start(config);

@@ -104,6 +104,9 @@ export class EmulatorWorld {
       "pulumi-akamai-cps:edgerc": e.edgerc,
       "pulumi-akamai-cps:section": e.section,
       "pulumi-akamai-cps:caCertPath": e.caCert,
+      // Not a test of the account budget: lift it (as the emulator's harness does) so tests stay fast.
+      "pulumi-akamai-cps:requestsPerMinute": "1000000",
+      "pulumi-akamai-cps:requestsPerTwoSeconds": "1000000",
       "pulumi-akamai-cps:dnsResolvers": e.dns!,
       [`${options.namespace}:zone`]: options.zone,
       [`${options.namespace}:productionEdge`]: e.production!,
