@@ -17,6 +17,7 @@ import { startDnsServer, type DnsServer } from "./dns/server";
 import { createZoneStore, type InMemoryZoneStore } from "./dns/zone-store";
 import { startEdgeNetwork } from "./edge/edge-network";
 import { FaultInjector, type FaultPatch } from "./faults/fault-injector";
+import { AccountBudget, type AccountBudgetPatch } from "./faults/account-budget";
 import { ApiServer, type RequestStats } from "./http/api-server";
 import { loadState, StateWriter } from "./persistence";
 import { createKeyFactory } from "./pki/key-factory";
@@ -81,6 +82,12 @@ export interface EmulatorOptions {
   standIns?: boolean;
   /** Fault injection (latency, 5xx, 429 rate limits, resets), also adjustable through the admin API. Default none. */
   faults?: FaultPatch;
+  /**
+   * CPS's per-account request budget (default on: 35/min + 20/2 s, `GET /active-certificates`
+   * 10/min, no other tenant), also adjustable through the admin API's `/rate-limits`. Tests that are
+   * not about limits pass `{ enabled: false }`.
+   */
+  rateLimits?: AccountBudgetPatch;
   /** Extra ready-line fields contributed by injected seams (dns, edgeRoots...). */
   extraInfo?: Partial<Pick<RunningEmulator, "dns" | "staging" | "production" | "edgeRoots">>;
   /** Diagnostics (never secrets). */
@@ -123,6 +130,8 @@ export interface RunningEmulator {
   ca: CertificateAuthority;
   /** The fault injector in front of the API (same as the admin API's `/faults`). */
   faults: FaultInjector;
+  /** The per-account request budget (same as the admin API's `/rate-limits`). */
+  rateLimits: AccountBudget;
   clock: ScaledClock;
   stop(): Promise<void>;
   stats(): RequestStats;
@@ -198,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();
     const faults = new FaultInjector(options.faults);
+    const rateLimits = new AccountBudget(options.rateLimits, () => clock.now().getTime());
     const api = new ApiServer({
       routes,
       verifier: {
@@ -205,10 +215,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       tls: { certPem: identity.certPem, keyPem: identity.keyPem },
       stats,
-      before: (req, res) => faults.before(req, res),
+      // The gateway's budget first: a request over it is turned away before anything else happens.
+      before: (req, res) => rateLimits.handle(req, res) || faults.before(req, res),
       mounts: [{ prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) }],
     });
-    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults });
+    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults, rateLimits });
     const apiPort = await api.listen(options.port ?? 0);
     cleanups.push(() => api.close());
     const adminPort = await admin.listen(options.adminPort ?? 0);
@@ -248,6 +259,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       zones,
       ca,
       faults,
+      rateLimits,
       clock,
       stats: () => stats,
       async stop() {

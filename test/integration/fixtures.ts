@@ -1,4 +1,5 @@
 /** Shared inputs and helpers for the engine-path integration tests. */
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as fs from "fs";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator";
 import { StackDriver } from "./stack-driver";
@@ -32,7 +33,7 @@ export interface TestStack {
 
 /** Emulator + dynamic-provider host configured like a stack pointing at it. */
 export async function startTestStack(options: EmulatorOptions & { zones?: string[] } = {}): Promise<TestStack> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ rateLimits: NOT_ABOUT_LIMITS, ...options });
   let driver: StackDriver | undefined;
   try {
     const config: Record<string, string> = {
