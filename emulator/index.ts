@@ -207,7 +207,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();
     const faults = new FaultInjector(options.faults);
-    const rateLimits = new AccountBudget(options.rateLimits, () => clock.now().getTime());
+    const rateLimits = new AccountBudget(
+      options.rateLimits,
+      () => clock.now().getTime(),
+      (ms) => ms / clock.timeScale,
+    );
     const api = new ApiServer({
       routes,
       verifier: {

@@ -14,7 +14,8 @@
  * `otherTenant` simulates another user of the same account (Control Center, another team's
  * scripts): it sends `requestsPerMinute` evenly spread requests, which take slots like ours.
  *
- * Windows run on the emulator's clock, so a compressed clock compresses the budget with CPS's steps.
+ * Windows run on the emulator's clock, so a compressed clock compresses the budget with CPS's steps;
+ * Retry-After is in real seconds (what a client can wait), at least 1.
  */
 import type { IncomingMessage, ServerResponse } from "http";
 import { z } from "zod";
@@ -85,6 +86,8 @@ export class AccountBudget {
   constructor(
     initial: AccountBudgetPatch = {},
     private readonly now: () => number,
+    /** Emulator-time ms → real ms (the clock's time scale). */
+    private readonly toRealMs: (emulatorMs: number) => number = (ms) => ms,
   ) {
     this.config = DEFAULT_ACCOUNT_BUDGET;
     this.config = this.merged(initial);
@@ -157,7 +160,7 @@ export class AccountBudget {
     }
     state.rateLimited++;
     minute.rateLimited++;
-    this.send429(req, res, account, Math.max(1, Math.ceil(waitMs / 1000)));
+    this.send429(req, res, account, Math.max(1, Math.ceil(this.toRealMs(waitMs) / 1000)));
     return true;
   }
 
