@@ -141,6 +141,11 @@ export class CpsClient {
     return this.ctx.transport.budget.limits;
   }
 
+  /** Requests a minute this client's budget allows now: waits pace their polls by it. */
+  get requestsPerMinute(): number {
+    return this.ctx.transport.budgetPerMinute;
+  }
+
   /** Enrollment media-type version this client negotiated (12, or 11 after a 406). */
   get enrollmentVersion(): 11 | 12 {
     return this.ctx.negotiated.enrollmentVersion;

@@ -191,6 +191,11 @@ export class RateLimiter {
     return this.inFlight;
   }
 
+  /** Requests a minute the tightest window allows now (after any slow-down): what polls can share. */
+  get perMinute(): number {
+    return Math.min(...this.limitsInUse.map((l) => (this.capacity(l) * 60_000) / l.perMs));
+  }
+
   /** Callers currently queued (diagnostics). */
   get queued(): number {
     return this.queues.retry.length + this.queues.action.length + this.queues.poll.length;

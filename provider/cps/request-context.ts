@@ -18,6 +18,8 @@ export interface RequestContext {
   notify?: (line: string) => void;
   /** Default: GET → poll, anything else → action. */
   priority?: RequestPriority;
+  /** The account budget's requests a minute now, so waits pace their polls by their share of it. */
+  requestsPerMinute?: () => number;
   /** Shared by nested contexts: when a budget line was last printed, so one wait prints one every so often. */
   lastBudgetNotice?: { at: number };
 }

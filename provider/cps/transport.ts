@@ -112,6 +112,10 @@ export class Transport {
     return this.options.limiter.state;
   }
 
+  get budgetPerMinute(): number {
+    return this.options.limiter.perMinute;
+  }
+
   /** Close idle keep-alive sockets (tests, short-lived processes). */
   close(): void {
     this.agent.destroy();

@@ -7,6 +7,7 @@
 import { deadlineIn, withRequestContext } from "../cps";
 import { progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
+import { getClient } from "./provider-config";
 
 type Props = Record<string, unknown>;
 
@@ -26,5 +27,14 @@ function operationTimeoutMs(props: Props, key: "create" | "update" | "delete"): 
 /** Run one resource operation bounded by the timeout of `props`, printing budget waits as its progress. */
 export function withBudgetBounds<T>(props: Props, key: "create" | "update" | "delete", fn: () => Promise<T>): Promise<T> {
   const progress = progressOf(props, "cps");
-  return withRequestContext({ deadline: deadlineIn(operationTimeoutMs(props, key)), notify: (line) => progress(line) }, fn);
+  return withRequestContext({ deadline: deadlineIn(operationTimeoutMs(props, key)), notify: (line) => progress(line), requestsPerMinute: budgetPerMinute }, fn);
+}
+
+/** The shared client's budget a minute, for pacing polls; unknown (no pacing) when there is no client. */
+function budgetPerMinute(): number {
+  try {
+    return getClient().requestsPerMinute;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
