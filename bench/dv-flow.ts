@@ -30,6 +30,8 @@ export interface FlowResult {
   apiCalls: number;
   byOperation: Record<string, number>;
   injected: { errors: number; rateLimited: number; resets: number };
+  /** 429s of the emulator's account budget (Akamai's 35/min + 20/2 s, on by default). */
+  budgetRateLimited: number;
 }
 
 type Challenges = Record<string, { recordName: string; value: string }>;
@@ -124,6 +126,7 @@ export async function runDvFlow(strategy: "ours" | "terraform", faults?: FaultPa
       apiCalls: stats.requests - before,
       byOperation: { ...stats.byOperation },
       injected: { errors: counters.errors, rateLimited: counters.rateLimited, resets: counters.resets },
+      budgetRateLimited: emu.rateLimits.report().reduce((n, a) => n + a.rateLimited, 0),
     };
   });
 }
