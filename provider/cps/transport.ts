@@ -6,6 +6,7 @@ import type { EdgeGridCredentials } from "./credentials";
 import { EdgeGridSigner } from "./signer";
 import type { BudgetState, RateLimiter, ReleaseSlot } from "./rate-limiter";
 import { BudgetWait } from "./budget-wait";
+import { SharedReads } from "./shared-reads";
 import { currentRequestContext } from "./request-context";
 import {
   backoffDelayMs,
@@ -94,6 +95,7 @@ export class Transport {
   readonly baseUrl: string;
   private readonly signer: EdgeGridSigner;
   private readonly agent: https.Agent;
+  readonly sharedReads = new SharedReads<ApiResponse>();
 
   constructor(private readonly options: TransportOptions) {
     this.baseUrl = `https://${options.credentials.host}`;
@@ -121,8 +123,13 @@ export class Transport {
     this.agent.destroy();
   }
 
-  /** Send with retries; resolves with any 2xx response, throws CpsApiError otherwise. */
-  async send(request: ApiRequest): Promise<ApiResponse> {
+  /** Send with retries; resolves with any 2xx response, throws CpsApiError otherwise. Identical GETs still queued share one request. */
+  send(request: ApiRequest): Promise<ApiResponse> {
+    if (request.method !== "GET" || request.body !== undefined) return this.sendUnshared(request);
+    return this.sharedReads.run(`${request.accept}\n${this.buildTarget(request)}`, (sent) => this.sendUnshared(request, sent));
+  }
+
+  private async sendUnshared(request: ApiRequest, sent?: () => void): Promise<ApiResponse> {
     const target = this.buildTarget(request);
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), "utf8");
     const policy = this.options.retry;
@@ -145,6 +152,7 @@ export class Transport {
         budget.noticeIfQueued();
         release = await this.options.limiter.reserve({ retry: attempt > 1 || budget.rateLimited > 0, priority });
         if (request.extraLimiter !== undefined) await request.extraLimiter.acquire({ priority });
+        sent?.();
         const raw = await this.once(request, target, body);
         release();
         if (raw.status >= 200 && raw.status < 300) {

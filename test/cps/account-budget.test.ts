@@ -186,6 +186,26 @@ describe("the account budget", () => {
     }
   });
 
+  it("waits of one stack reading the same change at once share one request; different reads do not", async () => {
+    const w = world({ requests: 1, perMs: 1000 }, (_m, path) => changeBody(path));
+    try {
+      // One read goes at once; the rest queue for budget behind it — eight waits on change 7 of
+      // enrollment 1 (a DvValidation and a Deployment of one enrollment, say) and one on change 8.
+      const first = w.client.getChangeStatus(1, 6);
+      const same = Array.from({ length: 8 }, () => w.client.getChangeStatus(1, 7));
+      const other = w.client.getChangeStatus(1, 8);
+      const results = await Promise.all([first, ...same, other]);
+      expect(results.map((r) => r.statusInfo.description)).toEqual([
+        "/cps/v2/enrollments/1/changes/6",
+        ...Array(8).fill("/cps/v2/enrollments/1/changes/7"),
+        "/cps/v2/enrollments/1/changes/8",
+      ]);
+      expect(w.arrivals.map(([, , path]) => path)).toEqual(["/cps/v2/enrollments/1/changes/6", "/cps/v2/enrollments/1/changes/7", "/cps/v2/enrollments/1/changes/8"]);
+    } finally {
+      w.client.close();
+    }
+  });
+
   it("the default budget is half of Akamai's 35 a minute, plus 20 per 2 s", () => {
     const client = CpsClient.create({ host: server.host, ...TEST_CREDENTIALS, caCertPem: server.certPem, env: {}, edgercPath: "/nonexistent", accountKey: "DEFAULTS-TEST" });
     try {
