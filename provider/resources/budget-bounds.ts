@@ -14,8 +14,16 @@ type Props = Record<string, unknown>;
 /** The resources' timeout inputs, in the order they bound an operation; 30 minutes without any. */
 const TIMEOUT_INPUTS = ["timeout", "waitTimeout", "deleteTimeout"] as const;
 const FALLBACK_MS = 30 * 60_000;
+/**
+ * Diffs and reads (preview, refresh) wait for budget at most this long: they fall back to state
+ * with a warning rather than hold a preview for a resource's whole timeout.
+ */
+export const READ_BUDGET_WAIT_MS = 2 * 60_000;
 
-function operationTimeoutMs(props: Props, key: "create" | "update" | "delete"): number {
+type Operation = "create" | "update" | "delete" | "read";
+
+function operationTimeoutMs(props: Props, key: Operation): number {
+  if (key === "read") return READ_BUDGET_WAIT_MS;
   const names = key === "delete" ? ["deleteTimeout", ...TIMEOUT_INPUTS] : TIMEOUT_INPUTS;
   for (const name of names) {
     const value = props[name];
@@ -25,7 +33,7 @@ function operationTimeoutMs(props: Props, key: "create" | "update" | "delete"): 
 }
 
 /** Run one resource operation bounded by the timeout of `props`, printing budget waits as its progress. */
-export function withBudgetBounds<T>(props: Props, key: "create" | "update" | "delete", fn: () => Promise<T>): Promise<T> {
+export function withBudgetBounds<T>(props: Props, key: Operation, fn: () => Promise<T>): Promise<T> {
   const progress = progressOf(props, "cps");
   return withRequestContext({ deadline: deadlineIn(operationTimeoutMs(props, key)), notify: (line) => progress(line), requestsPerMinute: budgetPerMinute }, fn);
 }

@@ -27,6 +27,8 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
       return checkWith(inputs, news);
     },
     ...operations,
+    diff: (id: string, olds: Props, news: Props) => withBudgetBounds(news, "read", () => operations.diff(id, olds, news)),
+    read: (id: string, props: Props) => withBudgetBounds(props, "read", () => operations.read(id, props)),
     create: (inputs: Props) => withBudgetBounds(inputs, "create", () => operations.create(inputs)),
     update: (id: string, olds: Props, news: Props) => withBudgetBounds(news, "update", () => operations.update(id, olds, news)),
     delete: (id: string, props: Props) => withBudgetBounds(props, "delete", () => operations.delete(id, props)),
