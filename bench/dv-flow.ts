@@ -6,7 +6,7 @@
  */
 import { startEmulator, type RunningEmulator } from "../emulator";
 import type { FaultPatch } from "../emulator/faults/fault-injector";
-import { CpsClient } from "../provider/cps";
+import { CpsClient, deadlineIn, withRequestContext } from "../provider/cps";
 import { adminClient, anything, changeTimelineSchema } from "./admin";
 import { startBenchHost } from "./host";
 import { CONTRACT, enrollmentInputs, REALISTIC_STEPS, TIME_SCALE, WIDE_AUTH_WINDOW_MS } from "./profile";
@@ -30,6 +30,8 @@ export interface FlowResult {
   apiCalls: number;
   byOperation: Record<string, number>;
   injected: { errors: number; rateLimited: number; resets: number };
+  /** 429s of the emulator's account budget (Akamai's 35/min + 20/2 s, on by default). */
+  budgetRateLimited: number;
 }
 
 type Challenges = Record<string, { recordName: string; value: string }>;
@@ -84,9 +86,11 @@ async function ours(emu: RunningEmulator): Promise<{ changeId: number; wallMs: n
 }
 
 async function terraform(emu: RunningEmulator): Promise<{ changeId: number; wallMs: number }> {
-  const client = CpsClient.create({ edgercPath: emu.edgerc, section: emu.section, caCertPem: emu.caCertPem, retry: { maxAttempts: 1 } });
+  // Terraform's client has no account scheduler and waits out no 429: no client-side budget, and no
+  // time to wait for one (a 429 surfaces at once; the strategy retries GETs only).
+  const client = CpsClient.create({ edgercPath: emu.edgerc, section: emu.section, caCertPem: emu.caCertPem, retry: { maxAttempts: 1 }, rateLimit: { requests: 1_000_000, perMs: 1000 } });
   try {
-    return await runTerraformStrategy({ client, scale: TIME_SCALE, zone: ZONE, inputs: enrollmentInputs(ZONE) });
+    return await withRequestContext({ deadline: deadlineIn(0) }, () => runTerraformStrategy({ client, scale: TIME_SCALE, zone: ZONE, inputs: enrollmentInputs(ZONE) }));
   } finally {
     client.close();
   }
@@ -124,6 +128,7 @@ export async function runDvFlow(strategy: "ours" | "terraform", faults?: FaultPa
       apiCalls: stats.requests - before,
       byOperation: { ...stats.byOperation },
       injected: { errors: counters.errors, rateLimited: counters.rateLimited, resets: counters.resets },
+      budgetRateLimited: emu.rateLimits.report().reduce((n, a) => n + a.rateLimited, 0),
     };
   });
 }

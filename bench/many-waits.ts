@@ -51,6 +51,9 @@ export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
     standIns: true,
     keyFactory: reusedKeyFactory(),
     timeScale: WAITS_SCALE,
+    // 1,000 waits do not fit the account's 35 a minute in a 10-minute bench: this scenario measures
+    // memory and the client's 20/2 s scheduling only, with the account budget off (see README).
+    rateLimits: { enabled: false },
     authWindowMs: WIDE_AUTH_WINDOW_MS,
     stepDurations: { "generate-csr": 1000, "check-for-cert": 600_000, "dv-recheck-interval": 10 * 86_400_000 },
   });
@@ -103,6 +106,8 @@ async function runWorker(idsFile: string, emu: RunningEmulator): Promise<z.outpu
       env: {
         ...process.env,
         BENCH_PROVIDER_TIME_SCALE: String(WAITS_SCALE),
+        // The 20/2 s window alone binds (a minute budget of 600 = 20/2 s for a whole minute).
+        PULUMI_AKAMAI_CPS_REQUESTS_PER_MINUTE: "1200",
         PULUMI_AKAMAI_CPS_EDGERC: emu.edgerc,
         PULUMI_AKAMAI_CPS_SECTION: emu.section,
         PULUMI_AKAMAI_CPS_CA_CERT_PATH: emu.caCert,

@@ -3,7 +3,7 @@
  * CpsClient so only the strategy differs. Fixed 10 s polling (in CPS time, so divided by the time
  * scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent once.
  */
-import { CpsApiError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
+import { CpsApiError, CpsBudgetTimeoutError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
 import { extractChallenges } from "../provider/lifecycle/challenges";
 import { findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../provider/lifecycle/statuses";
 import { enrollmentRequest } from "../provider/resources/enrollment-spec";
@@ -13,7 +13,8 @@ const POLL_CPS_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function retryable(e: unknown): boolean {
-  return e instanceof CpsNetworkError || (e instanceof CpsApiError && (e.status === 429 || e.status >= 500));
+  // A 429 reaches this strategy as CpsBudgetTimeoutError (the client is given no time to wait, see dv-flow.ts).
+  return e instanceof CpsNetworkError || e instanceof CpsBudgetTimeoutError || (e instanceof CpsApiError && (e.status === 429 || e.status >= 500));
 }
 
 export interface TerraformRun {

@@ -36,6 +36,10 @@ fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
   --fault-reset-percent P     P % of connections are reset
   --fault-methods M,M         errors and resets only for these methods (e.g. GET)
   --rate-limit [N/MS]         429 with Retry-After above N requests per MS per client token (default 20/2000)
+CPS's account budget (on by default; also GET/PUT /rate-limits on the admin API):
+  --no-rate-limits            do not enforce it
+  --requests-per-minute N     the account's minute budget, default 35 (Akamai's published limit)
+  --other-tenant N            another user of each account sends N requests a minute, default 0
 `;
 
 function parseArgs(argv: string[]): EmulatorOptions {
@@ -123,6 +127,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
         }
         break;
       }
+      case "--no-rate-limits": (options.rateLimits ??= {}).enabled = false; break;
+      case "--requests-per-minute": (options.rateLimits ??= {}).windows = [{ requests: Math.max(1, Math.floor(num())), perMs: 60_000 }, { requests: 20, perMs: 2_000 }]; break;
+      case "--other-tenant": (options.rateLimits ??= {}).otherTenant = { requestsPerMinute: num() }; break;
       case "--step": {
         const [name, ms] = value().split("=");
         const n = Number(ms);

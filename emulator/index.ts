@@ -17,6 +17,7 @@ import { startDnsServer, type DnsServer } from "./dns/server";
 import { createZoneStore, type InMemoryZoneStore } from "./dns/zone-store";
 import { startEdgeNetwork } from "./edge/edge-network";
 import { FaultInjector, type FaultPatch } from "./faults/fault-injector";
+import { AccountBudget, type AccountBudgetPatch } from "./faults/account-budget";
 import { ApiServer, type RequestStats } from "./http/api-server";
 import { loadState, StateWriter } from "./persistence";
 import { createKeyFactory } from "./pki/key-factory";
@@ -89,6 +90,12 @@ export interface EmulatorOptions {
   standIns?: boolean;
   /** Fault injection (latency, 5xx, 429 rate limits, resets), also adjustable through the admin API. Default none. */
   faults?: FaultPatch;
+  /**
+   * CPS's per-account request budget (default on: 35/min + 20/2 s, `GET /active-certificates`
+   * 10/min, no other tenant), also adjustable through the admin API's `/rate-limits`. Tests that are
+   * not about limits pass `{ enabled: false }`.
+   */
+  rateLimits?: AccountBudgetPatch;
   /** Extra ready-line fields contributed by injected seams (dns, edgeRoots...). */
   extraInfo?: Partial<Pick<RunningEmulator, "dns" | "staging" | "production" | "edgeRoots">>;
   /**
@@ -138,6 +145,8 @@ export interface RunningEmulator {
   faults: FaultInjector;
   /** Secure edge hostnames created through PAPI (`/papi/v1/edgehostnames`, HAPI deletes). */
   edgeHostnames: EdgeHostnameRegistry;
+  /** The per-account request budget (same as the admin API's `/rate-limits`). */
+  rateLimits: AccountBudget;
   clock: ScaledClock;
   stop(): Promise<void>;
   stats(): RequestStats;
@@ -225,6 +234,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       activationMs: options.edgeHostnameActivationMs ?? 600,
     });
+    const rateLimits = new AccountBudget(
+      options.rateLimits,
+      () => clock.now().getTime(),
+      (ms) => ms / clock.timeScale,
+    );
     const api = new ApiServer({
       routes,
       verifier: {
@@ -232,14 +246,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       tls: { certPem: identity.certPem, keyPem: identity.keyPem },
       stats,
-      before: (req, res) => faults.before(req, res),
+      // The gateway's budget first: a request over it is turned away before anything else happens.
+      before: (req, res) => rateLimits.handle(req, res) || faults.before(req, res),
       mounts: [
         { prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) },
         { prefix: "/papi/", operation: "papi", handle: (method, target, body) => edgeHostnames.handle(method, target, body) },
         { prefix: "/hapi/", operation: "hapi", handle: (method, target, body) => edgeHostnames.handle(method, target, body) },
       ],
     });
-    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults });
+    const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults, rateLimits });
     const apiPort = await api.listen(options.port ?? 0);
     cleanups.push(() => api.close());
     const adminPort = await admin.listen(options.adminPort ?? 0);
@@ -285,6 +300,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ca,
       faults,
       edgeHostnames,
+      rateLimits,
       clock,
       stats: () => stats,
       async stop() {

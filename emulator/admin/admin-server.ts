@@ -16,6 +16,7 @@ import { normalizeRdata } from "../dns/rdata";
 import type { EdgeNetwork } from "../seams";
 import { faultPatchSchema, type FaultInjector } from "../faults/fault-injector";
 import type { RequestStats } from "../http/api-server";
+import { accountBudgetPatchSchema, type AccountBudget } from "../faults/account-budget";
 
 /**
  * The admin API: plain HTTP on loopback, JSON, no EdgeGrid. It plays the parts a test needs that
@@ -32,6 +33,7 @@ export interface AdminOptions {
   /** Zones served by the emulator's DNS server (the same ones the Edge DNS API manages). */
   zones: InMemoryZoneStore;
   faults: FaultInjector;
+  rateLimits: AccountBudget;
 }
 
 type Json = unknown;
@@ -268,6 +270,15 @@ export class AdminServer {
         const config = this.o.faults.configure(faultPatchSchema.parse(await this.readJson(req)));
         return ok({ ...config, injected: this.o.faults.counters });
       }
+      case "GET /rate-limits":
+        return ok({ ...this.o.rateLimits.current, accounts: this.o.rateLimits.report() });
+      case "PUT /rate-limits": {
+        const config = this.o.rateLimits.configure(accountBudgetPatchSchema.parse(await this.readJson(req)));
+        return ok({ ...config, accounts: this.o.rateLimits.report() });
+      }
+      case "DELETE /rate-limits/accounts":
+        this.o.rateLimits.resetReport();
+        return ok({ ...this.o.rateLimits.current, accounts: [] });
       case "GET /stats":
         return ok(stats);
       case "DELETE /stats":

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { CpsConfigError } from "./errors";
 import { resolveCredentials, type EdgeGridCredentials } from "./credentials";
-import { DEFAULT_RATE_LIMIT, RateLimiter, sharedRateLimiter, type RateLimit } from "./rate-limiter";
+import { ACCOUNT_SHORT_LIMIT, ACTIVE_CERTIFICATES_LIMIT, accountLimits, RateLimiter, sharedRateLimiter, type RateLimit } from "./rate-limiter";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { type LogFn, Transport, type TransportClock } from "./transport";
 import type { CpsContext } from "./context";
@@ -42,8 +42,16 @@ export interface CpsClientOptions {
   caCertPem?: string;
   /** Extra trusted CA, read from this file. */
   caCertPath?: string;
-  /** Default 20 per 2000 ms, shared per account (host + client token) across clients in the process. */
-  rateLimit?: { requests: number; perMs: number };
+  /**
+   * The account's minute budget (default 35, Akamai's published limit) and short window (default
+   * 20 per 2 s); this process uses `budgetShare` (default 0.5) of the minute budget. Shared by every
+   * client of the same account (API host + accountSwitchKey) in the process.
+   */
+  requestsPerMinute?: number;
+  requestsPerTwoSeconds?: number;
+  budgetShare?: number;
+  /** Explicit windows instead of the three settings above (tests, tools with their own budget). */
+  rateLimit?: { requests: number; perMs: number } | ReadonlyArray<{ requests: number; perMs: number }>;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   log?: (level: "debug" | "info" | "warn", message: string) => void;
   /** Per attempt; default 60 000 ms. */
@@ -56,8 +64,6 @@ export interface CpsClientInternals {
   rateLimiter?: RateLimiter;
   activeCertificatesLimiter?: RateLimiter;
 }
-
-const ACTIVE_CERTIFICATES_LIMIT: RateLimit = { requests: 10, perMs: 60_000 };
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -96,9 +102,21 @@ export class CpsClient {
       random: internals.clock?.random ?? Math.random,
       nonce: internals.clock?.nonce ?? randomUUID,
     };
-    const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    let limit: RateLimit | readonly RateLimit[];
+    try {
+      limit =
+        options.rateLimit ??
+        accountLimits({
+          ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
+          ...(options.requestsPerTwoSeconds !== undefined ? { requestsPerTwoSeconds: options.requestsPerTwoSeconds } : {}),
+          ...(options.budgetShare !== undefined ? { budgetShare: options.budgetShare } : {}),
+        });
+      new RateLimiter(limit, clock);
+    } catch (error) {
+      throw new CpsConfigError(`rate limit: ${(error as Error).message}`);
+    }
     const injectedClock = internals.clock?.now !== undefined || internals.clock?.sleep !== undefined;
-    const limiterFor = (scope: string, budget: RateLimit): RateLimiter =>
+    const limiterFor = (scope: string, budget: RateLimit | readonly RateLimit[]): RateLimiter =>
       injectedClock ? new RateLimiter(budget, clock) : sharedRateLimiter(credentials, budget, clock, scope);
     const retry: RetryPolicy = {
       maxAttempts: options.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
@@ -118,9 +136,10 @@ export class CpsClient {
       activeCertificatesLimiter: internals.activeCertificatesLimiter ?? limiterFor("cps-active-certificates", ACTIVE_CERTIFICATES_LIMIT),
     };
     log("debug", `CPS client for ${credentials.host} using credentials from ${credentials.source}`);
-    // PAPI and HAPI have budgets of their own (https://techdocs.akamai.com/property-mgr/reference/rate-limiting);
-    // their calls go through a limiter of the same size, shared per account like the CPS one.
-    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", limit)), transportFor(limiterFor("papi", limit)));
+    // Edge DNS, PAPI and HAPI are other APIs with budgets of their own: CPS's minute budget does not
+    // apply to them (https://techdocs.akamai.com/property-mgr/reference/rate-limiting).
+    const dnsLimit = options.rateLimit ?? { requests: options.requestsPerTwoSeconds ?? ACCOUNT_SHORT_LIMIT.requests, perMs: ACCOUNT_SHORT_LIMIT.perMs };
+    return new CpsClient(ctx, transportFor(limiterFor("edge-dns", dnsLimit)), transportFor(limiterFor("papi", dnsLimit)));
   }
 
   /** Release idle keep-alive connections. */
@@ -128,6 +147,16 @@ export class CpsClient {
     this.ctx.transport.close();
     this.dnsTransport.close();
     this.papiTransport.close();
+  }
+
+  /** The account budget this client applies, e.g. "17/min, 20/2s" (after any 429 slow-down). */
+  get budget(): string {
+    return this.ctx.transport.budget.limits;
+  }
+
+  /** Requests a minute this client's budget allows now: waits pace their polls by it. */
+  get requestsPerMinute(): number {
+    return this.ctx.transport.budgetPerMinute;
   }
 
   /** Enrollment media-type version this client negotiated (12, or 11 after a 406). */

@@ -6,7 +6,24 @@ export { MediaType, essence as mediaTypeEssence } from "./media-types";
 export { resolveCredentials, normaliseHost, DEFAULT_MAX_BODY, type EdgeGridCredentials, type CredentialOptions } from "./credentials";
 export { parseEdgerc } from "./edgerc";
 export { EdgeGridSigner, edgeGridTimestamp, type SignableRequest, type SigningCredentials } from "./signer";
-export { RateLimiter, sharedRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit, type LimiterClock } from "./rate-limiter";
+export {
+  RateLimiter,
+  sharedRateLimiter,
+  accountLimits,
+  describeLimits,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_BUDGET_SHARE,
+  ACCOUNT_MINUTE_LIMIT,
+  ACCOUNT_SHORT_LIMIT,
+  ACTIVE_CERTIFICATES_LIMIT,
+  type RateLimit,
+  type LimiterClock,
+  type RequestPriority,
+  type BudgetState,
+} from "./rate-limiter";
+export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext } from "./request-context";
+export { CpsBudgetTimeoutError } from "./budget-error";
+export { DEFAULT_BUDGET_WAIT_MS } from "./budget-wait";
 export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, type RetryPolicy } from "./retry";
 export type { LogFn, LogLevel, TransportClock } from "./transport";
 export { AllowedInputType } from "./allowed-inputs";

@@ -4,7 +4,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import { CpsApiError, CpsNetworkError } from "./errors";
 import type { EdgeGridCredentials } from "./credentials";
 import { EdgeGridSigner } from "./signer";
-import type { RateLimiter, ReleaseSlot } from "./rate-limiter";
+import type { BudgetState, RateLimiter, ReleaseSlot } from "./rate-limiter";
+import { BudgetWait } from "./budget-wait";
+import { SharedReads } from "./shared-reads";
+import { currentRequestContext } from "./request-context";
 import {
   backoffDelayMs,
   MAX_RETRY_AFTER_MS,
@@ -100,6 +103,7 @@ export class Transport {
   readonly baseUrl: string;
   private readonly signer: EdgeGridSigner;
   private readonly agent: https.Agent;
+  readonly sharedReads = new SharedReads<ApiResponse>();
 
   constructor(private readonly options: TransportOptions) {
     this.baseUrl = `https://${options.credentials.host}`;
@@ -113,44 +117,66 @@ export class Transport {
     });
   }
 
+  /** The account budget's current state (progress lines, diagnostics). */
+  get budget(): BudgetState {
+    return this.options.limiter.state;
+  }
+
+  get budgetPerMinute(): number {
+    return this.options.limiter.perMinute;
+  }
+
   /** Close idle keep-alive sockets (tests, short-lived processes). */
   close(): void {
     this.agent.destroy();
   }
 
-  /** Send with retries; resolves with any 2xx response, throws CpsApiError otherwise. */
-  async send(request: ApiRequest): Promise<ApiResponse> {
+  /** Send with retries; resolves with any 2xx response, throws CpsApiError otherwise. Identical GETs still queued share one request. */
+  send(request: ApiRequest): Promise<ApiResponse> {
+    if (request.method !== "GET" || request.body !== undefined) return this.sendUnshared(request);
+    return this.sharedReads.run(`${request.accept}\n${this.buildTarget(request)}`, (sent) => this.sendUnshared(request, sent));
+  }
+
+  private async sendUnshared(request: ApiRequest, sent?: () => void): Promise<ApiResponse> {
     const target = this.buildTarget(request);
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), "utf8");
     const policy = this.options.retry;
     const idempotent = request.method !== "POST";
     const maxAttempts = Math.max(1, policy.maxAttempts);
     const startedAt = this.options.clock.now();
-    for (let attempt = 1; ; attempt++) {
+    const context = currentRequestContext();
+    const priority = context.priority ?? (request.method === "GET" ? "poll" : "action");
+    const budget = new BudgetWait(this.options, request, target, context);
+    // `attempt` counts answers that may call for a retry (5xx, network errors, transient acks);
+    // 429s are not among them: a request turned away was not handled, it waits its turn instead.
+    for (let attempt = 1; ; ) {
       let reason: string;
       let suggestedMs: number | undefined;
       let failure: Error;
       let retryable: boolean;
-      let rateLimited = false;
       // The slot is held until the answer is in: the server counts the request on arrival, which
       // can be any time up to then (see RateLimiter.reserve).
       let release: ReleaseSlot | undefined;
       try {
-        release = await this.options.limiter.reserve({ retry: attempt > 1 });
-        if (request.extraLimiter !== undefined) await request.extraLimiter.acquire();
+        budget.noticeIfQueued();
+        release = await this.options.limiter.reserve({ retry: attempt > 1 || budget.rateLimited > 0, priority });
+        if (request.extraLimiter !== undefined) await request.extraLimiter.acquire({ priority });
+        sent?.();
         const raw = await this.once(request, target, body);
         release();
         if (raw.status >= 200 && raw.status < 300) {
+          this.options.limiter.succeeded();
           return { ...raw, target };
         }
         const error = this.toApiError(request.method, target, raw);
+        if (raw.status === 429) {
+          await budget.afterRateLimited(error);
+          continue;
+        }
         failure = error;
         reason = `HTTP ${raw.status}${error.title !== undefined ? ` ${error.title}` : ""}`;
         suggestedMs = error.retryAfterMs;
-        if (raw.status === 429) {
-          retryable = true;
-          rateLimited = true;
-        } else if (raw.status >= 500) {
+        if (raw.status >= 500) {
           retryable = idempotent;
         } else if ((raw.status === 404 || raw.status === 409) && request.retryTransientAck === true) {
           retryable = attempt < TRANSIENT_ACK_MAX_ATTEMPTS;
@@ -172,18 +198,10 @@ export class Transport {
       const delay = suggestedMs ?? backoffDelayMs(attempt, policy, this.options.clock.random);
       this.options.log(
         "debug",
-        `retrying ${request.method} ${target} after ${reason} (attempt ${attempt + 1} of ${maxAttempts}) in ${delay} ms` +
-          (suggestedMs !== undefined ? " as the server asked" : "") +
-          (rateLimited ? "; every request on this account waits with it" : ""),
+        `retrying ${request.method} ${target} after ${reason} (attempt ${attempt + 1} of ${maxAttempts}) in ${delay} ms` + (suggestedMs !== undefined ? " as the server asked" : ""),
       );
-      if (rateLimited) {
-        // The budget is the account's, not this request's: everyone queued waits out the
-        // Retry-After (this request first in line afterwards) instead of each finding out by its own 429.
-        this.options.limiter.pauseFor(delay);
-        request.extraLimiter?.pauseFor(delay);
-      } else {
-        await this.options.clock.sleep(delay);
-      }
+      await this.options.clock.sleep(delay);
+      attempt++;
     }
   }
 

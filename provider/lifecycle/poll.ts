@@ -2,8 +2,11 @@
  * Polling with backoff, bounded by a deadline. CPS moves in steps: a transition is often followed
  * by another one soon after, then a long quiet period (validation, deployment). So the interval
  * starts short, grows while nothing changes, and drops back to short whenever the observed state
- * changes. Rate limits and Retry-After are handled by the HTTP client underneath.
+ * changes. Rate limits and Retry-After are handled by the HTTP client underneath: each step runs
+ * with this wait's deadline and progress, so a request that waits for the account's API budget is
+ * bounded by the wait's timeout and says so in the wait's progress lines.
  */
+import { currentRequestContext, deadlineIn, withRequestContext } from "../cps";
 import { formatElapsed, Progress } from "./progress";
 import { isTransient } from "./transient";
 
@@ -59,10 +62,40 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/**
+ * Share of the account budget that status polls of all waits together may use; the rest stays free
+ * for actions (acknowledgements, uploads), which go first anyway. Every wait in the process polls
+ * at most every `waits × 60 s / (budget × share)`: six waits on a 17-a-minute budget read about
+ * every 28 s each instead of queueing behind each other every few seconds.
+ */
+export const POLL_BUDGET_SHARE = 0.75;
+
+let activeWaits = 0;
+
+/** Waits currently polling in this process (diagnostics, tests). */
+export function activeWaitCount(): number {
+  return activeWaits;
+}
+
+/** The shortest interval this wait may poll at given the account budget and the other waits. */
+export function budgetPacedIntervalMs(requestsPerMinute: number, waits: number): number {
+  if (!(requestsPerMinute > 0) || !Number.isFinite(requestsPerMinute)) return 0;
+  return Math.ceil((Math.max(1, waits) * 60_000) / (requestsPerMinute * POLL_BUDGET_SHARE));
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Poll `step` until it returns `done`, with adaptive backoff, printing progress on every state change. */
 export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions): Promise<T> {
+  activeWaits++;
+  try {
+    return await pollUntil(step, options);
+  } finally {
+    activeWaits--;
+  }
+}
+
+async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const min = options.minIntervalMs ?? 500;
@@ -75,10 +108,15 @@ export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: Wa
   let lastDetail: string | undefined;
   let lastPrinted = started;
   const retryOn = options.retryOn ?? isTransient;
+  const budgetPerMinute = currentRequestContext().requestsPerMinute;
+  const requestContext = {
+    deadline: deadlineIn(options.timeoutMs, now),
+    ...(options.progress ? { notify: (line: string) => options.progress!(`${options.what}: ${line}`) } : {}),
+  };
   for (;;) {
     let result: PollStep<T>;
     try {
-      result = await step();
+      result = await withRequestContext(requestContext, step);
     } catch (e) {
       if (!retryOn(e)) throw e;
       result = { state: "CPS did not answer", detail: e instanceof Error ? e.message : String(e) };
@@ -102,7 +140,8 @@ export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: Wa
     lastDetail = result.detail;
     if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail);
     const remaining = options.timeoutMs - elapsed;
-    await sleep(Math.min(interval, Math.max(remaining, 0)));
+    const paced = budgetPerMinute !== undefined ? Math.max(interval, budgetPacedIntervalMs(budgetPerMinute(), activeWaits)) : interval;
+    await sleep(Math.min(paced, Math.max(remaining, 0)));
     interval = Math.min(max, Math.round(interval * factor));
   }
 }

@@ -23,6 +23,8 @@ const KEYS = {
   caCertPath: "PULUMI_AKAMAI_CPS_CA_CERT_PATH",
   dnsResolvers: "PULUMI_AKAMAI_CPS_DNS_RESOLVERS",
   requestsPerTwoSeconds: "PULUMI_AKAMAI_CPS_REQUESTS_PER_2S",
+  requestsPerMinute: "PULUMI_AKAMAI_CPS_REQUESTS_PER_MINUTE",
+  budgetShare: "PULUMI_AKAMAI_CPS_BUDGET_SHARE",
 } as const;
 
 export type ProviderSettingKey = keyof typeof KEYS;
@@ -97,6 +99,8 @@ export function getClient(): CpsClient {
   if (!client) {
     settingsProblem(); // environment-only setups never pass through configure
     const perTwoSeconds = s.requestsPerTwoSeconds ? Number(s.requestsPerTwoSeconds) : undefined;
+    const perMinute = s.requestsPerMinute ? Number(s.requestsPerMinute) : undefined;
+    const share = s.budgetShare ? Number(s.budgetShare) : undefined;
     const options: CpsClientOptions = {
       ...(s.edgerc ? { edgercPath: s.edgerc } : {}),
       ...(s.section ? { section: s.section } : {}),
@@ -106,7 +110,9 @@ export function getClient(): CpsClient {
       ...(s.accessToken ? { accessToken: s.accessToken } : {}),
       ...(s.accountKey ? { accountKey: s.accountKey } : {}),
       ...(s.caCertPath ? { caCertPath: s.caCertPath } : {}),
-      ...(perTwoSeconds && perTwoSeconds > 0 ? { rateLimit: { requests: perTwoSeconds, perMs: 2000 } } : {}),
+      ...(perTwoSeconds && perTwoSeconds > 0 ? { requestsPerTwoSeconds: perTwoSeconds } : {}),
+      ...(perMinute && perMinute > 0 ? { requestsPerMinute: perMinute } : {}),
+      ...(share && share > 0 && share <= 1 ? { budgetShare: share } : {}),
       log: (level, message) => {
         if (level !== "debug" || process.env.PULUMI_AKAMAI_CPS_DEBUG) process.stderr.write(`[cps] ${level}: ${message}\n`);
       },

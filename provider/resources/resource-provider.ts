@@ -9,6 +9,7 @@ import { closedWindowFailures } from "./strict-inputs";
 import { holderOf, hintFor, needsHolderLookup } from "./error-hints";
 import { PartialStateError } from "./partial-state";
 import { configureFrom, getClient, settingsProblem } from "./provider-config";
+import { withBudgetBounds } from "./budget-bounds";
 
 type Props = Record<string, unknown>;
 
@@ -54,10 +55,10 @@ export function resourceProvider<O extends ResourceOperations>(inputs: z.ZodType
       return late.length > 0 ? { ...checked, failures: [...checked.failures, ...late] } : checked;
     },
     ...operations,
-    diff: (id: string, olds: Props, news: Props) => explain(news, () => operations.diff(id, olds, news)),
-    create: (props: Props) => explain(props, () => operations.create(props)),
-    update: (id: string, olds: Props, news: Props) => explain(news, () => operations.update(id, olds, news)),
-    read: (id: string, props: Props) => explain(props, () => operations.read(id, props)),
-    delete: (id: string, props: Props) => explain(props, () => operations.delete(id, props)),
+    diff: (id: string, olds: Props, news: Props) => explain(news, () => withBudgetBounds(news, "read", () => operations.diff(id, olds, news))),
+    read: (id: string, props: Props) => explain(props, () => withBudgetBounds(props, "read", () => operations.read(id, props))),
+    create: (inputs: Props) => explain(inputs, () => withBudgetBounds(inputs, "create", () => operations.create(inputs))),
+    update: (id: string, olds: Props, news: Props) => explain(news, () => withBudgetBounds(news, "update", () => operations.update(id, olds, news))),
+    delete: (id: string, props: Props) => explain(props, () => withBudgetBounds(props, "delete", () => operations.delete(id, props))),
   };
 }

@@ -104,12 +104,14 @@ describe("rate limiter", () => {
     ]);
   });
 
-  it("is shared per account (host + client token) and budget, separate per scope", () => {
+  it("is shared per account (API host + accountSwitchKey) and budget, whatever the client token; separate per scope", () => {
     const clock = virtualClock();
-    const a = sharedRateLimiter({ host: "h", clientToken: "t1" }, { requests: 20, perMs: 2000 }, clock);
-    expect(sharedRateLimiter({ host: "h", clientToken: "t1" }, { requests: 20, perMs: 2000 }, clock)).toBe(a);
-    expect(sharedRateLimiter({ host: "h", clientToken: "t2" }, { requests: 20, perMs: 2000 }, clock)).not.toBe(a);
-    expect(sharedRateLimiter({ host: "h", clientToken: "t1" }, { requests: 20, perMs: 2000 }, clock, "edge-dns")).not.toBe(a);
+    const a = sharedRateLimiter({ host: "h" }, { requests: 20, perMs: 2000 }, clock);
+    expect(sharedRateLimiter({ host: "h" }, { requests: 20, perMs: 2000 }, clock)).toBe(a);
+    expect(sharedRateLimiter({ host: "h", accountKey: "B-1" }, { requests: 20, perMs: 2000 }, clock)).not.toBe(a);
+    expect(sharedRateLimiter({ host: "h2" }, { requests: 20, perMs: 2000 }, clock)).not.toBe(a);
+    expect(sharedRateLimiter({ host: "h" }, { requests: 20, perMs: 2000 }, clock, "edge-dns")).not.toBe(a);
+    expect(sharedRateLimiter({ host: "h" }, [{ requests: 17, perMs: 60_000 }, { requests: 20, perMs: 2000 }], clock).state.configured).toBe("17/min, 20/2s");
   });
 
   describe("through the client", () => {

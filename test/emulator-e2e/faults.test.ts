@@ -88,9 +88,10 @@ describe("fault injection", () => {
     const before = await injected();
     const { enrollmentId } = await createDv(e2e, "limited.faults.test");
     // A concurrent burst over the server's 4 per second (the client's own budget is 20 per 2 s), so
-    // the server answers 429 however slow this machine is; every call still completes.
-    const burst = await Promise.all(Array.from({ length: 8 }, () => e2e.client.getEnrollment(enrollmentId)));
-    for (const e of burst) expect(e.id).toBe(enrollmentId);
+    // the server answers 429 however slow this machine is; every call still completes. Eight
+    // different reads: identical GETs in flight at once would share one request.
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => (i === 0 ? e2e.client.getEnrollment(enrollmentId) : e2e.client.listEnrollments(`K-${i}`))));
+    expect((burst[0] as { id: number }).id).toBe(enrollmentId);
     expect((await injected()).rateLimited).toBeGreaterThan(before.rateLimited);
   });
 

@@ -2,6 +2,7 @@
  * End-to-end helpers: the emulator with its real seams, driven through the project's own CpsClient
  * (test code may import both; emulator/ itself never imports provider/).
  */
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as tls from "node:tls";
@@ -20,7 +21,7 @@ export interface E2e {
 }
 
 export async function startE2e(options: EmulatorOptions = {}, clientOptions: { rateLimit?: { requests: number; perMs: number } } = {}): Promise<E2e> {
-  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, ...options });
+  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, rateLimits: NOT_ABOUT_LIMITS, ...options });
   const client = CpsClient.create({
     edgercPath: emulator.edgerc,
     section: emulator.section,

@@ -1,3 +1,4 @@
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as http from "http";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { validateResponse } from "./contract";
@@ -36,7 +37,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({ stepDurations: FAST_STEPS, ...options });
+  const emulator = await startEmulator({ stepDurations: FAST_STEPS, rateLimits: NOT_ABOUT_LIMITS, ...options });
   const client = new ContractClient(emulator.credentials, emulator.caCertPem);
   const admin = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
     new Promise((resolve, reject) => {

@@ -39,6 +39,7 @@ export interface TestResponse {
   contentType: string;
   body: unknown;
   text: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface RequestOptions {
@@ -95,7 +96,7 @@ export class TestClient {
           } catch {
             parsed = raw;
           }
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: parsed, text: raw });
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: parsed, text: raw, headers: res.headers });
         });
       });
       req.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,4 +1,5 @@
 /** Shared inputs and helpers for the engine-path integration tests. */
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -38,7 +39,7 @@ export interface TestStack {
 
 /** Emulator + dynamic-provider host configured like a stack pointing at it, with a create journal of its own. */
 export async function startTestStack(options: EmulatorOptions & { zones?: string[] } = {}): Promise<TestStack> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ rateLimits: NOT_ABOUT_LIMITS, ...options });
   let driver: StackDriver | undefined;
   const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "cps-journal-"));
   try {
@@ -46,6 +47,9 @@ export async function startTestStack(options: EmulatorOptions & { zones?: string
       "pulumi-akamai-cps:edgerc": emulator.edgerc,
       "pulumi-akamai-cps:section": emulator.section,
       "pulumi-akamai-cps:caCertPath": emulator.caCert,
+      // Not a test of the account budget: lift it (as the emulator's harness does) so tests stay fast.
+      "pulumi-akamai-cps:requestsPerMinute": "1000000",
+      "pulumi-akamai-cps:requestsPerTwoSeconds": "1000000",
     };
     if (emulator.dns) config["pulumi-akamai-cps:dnsResolvers"] = emulator.dns;
     driver = await StackDriver.start(config, { ...process.env, PULUMI_AKAMAI_CPS_JOURNAL_DIR: journalDir }, "organization/integration/test");

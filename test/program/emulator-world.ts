@@ -3,6 +3,7 @@
  * admin API, and per-stack config and state files in a temp dir, set up the way `npm run demo`
  * points the quickstart at the emulator (demo/run.ts).
  */
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -44,7 +45,7 @@ export class EmulatorWorld {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorWorld> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cps-program-test-"));
     try {
-      const emulator = await startEmulator({ ...options, dataDir: path.join(dir, "emulator") });
+      const emulator = await startEmulator({ rateLimits: NOT_ABOUT_LIMITS, ...options, dataDir: path.join(dir, "emulator") });
       if (!emulator.dns || !emulator.production || !emulator.edgeRoots) throw new Error("the emulator did not start its DNS server and edge listeners");
       return new EmulatorWorld(emulator, dir);
     } catch (error) {
@@ -104,6 +105,9 @@ export class EmulatorWorld {
       "pulumi-akamai-cps:edgerc": e.edgerc,
       "pulumi-akamai-cps:section": e.section,
       "pulumi-akamai-cps:caCertPath": e.caCert,
+      // Not a test of the account budget: lift it (as the emulator's harness does) so tests stay fast.
+      "pulumi-akamai-cps:requestsPerMinute": "1000000",
+      "pulumi-akamai-cps:requestsPerTwoSeconds": "1000000",
       "pulumi-akamai-cps:dnsResolvers": e.dns!,
       [`${options.namespace}:zone`]: options.zone,
       [`${options.namespace}:productionEdge`]: e.production!,

@@ -14,9 +14,11 @@ export function testClient(server: FakeCpsServer, options: CpsClientOptions = {}
   const logs: Array<{ level: string; message: string }> = [];
   // One virtual clock for the transport and its limiter (a 429 pauses the limiter): sleeping
   // advances it at once and is recorded, never waited for.
+  // Time stands still unless slept (a real clock would let a wait of 3000 ms come out 2980).
+  const start = Date.now();
   let skew = 0;
   const clock = {
-    now: () => Date.now() + skew,
+    now: () => start + skew,
     sleep: async (ms: number) => {
       sleeps.push(ms);
       skew += ms;
