@@ -65,6 +65,10 @@ describe("interrupted and refused runs resume", () => {
     expect(refused.state?.id).toMatch(/^\d+$/); // partial state: Pulumi keeps the enrollment
     const id = Number(refused.state!.id);
 
+    // An ID list acknowledges exactly those IDs: the real SNI_DNS_OVERLAP text is refused, and named, under another ID.
+    const otherId = await stack.driver.up("Enrollment", "shop", { ...inputs, preVerificationWarnings: ["OVERLAPPING_TRAFFIC_CLASS"] });
+    expect(otherId.op).toBe("failed");
+    if (otherId.op === "failed") expect(otherId.message).toMatch(/SNI_DNS_OVERLAP: Name \[api\./);
     const allowed = await stack.driver.up("Enrollment", "shop", { ...inputs, preVerificationWarnings: ["SNI_DNS_OVERLAP", "OVERLAPPING_TRAFFIC_CLASS"] });
     if (allowed.op === "failed") throw new Error(allowed.message);
     expect(allowed.op).toBe("update");

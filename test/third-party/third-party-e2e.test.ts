@@ -123,7 +123,7 @@ describeWithPebble.each([
           certificates,
           csrFingerprints: enrollment.csrFingerprints,
           expectedSans: enrollment.domains,
-          postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE"],
+          postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED"],
           acknowledgeChangeManagement: true,
           waitForDeployment: "production",
           timeout: "2m",
@@ -150,7 +150,7 @@ describeWithPebble.each([
     const ops = await upProgram();
     expect(Object.values(ops).every((op) => op === "create")).toBe(true);
     const out = stack.driver.outputs("shop-upload");
-    expect(out.acknowledgedWarnings).toContain("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE");
+    expect(out.acknowledgedWarnings).toContain("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED");
     expect((out.production as { matchesInputs: boolean }).matchesInputs).toBe(true);
     await expectLive();
   });
