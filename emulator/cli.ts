@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from "fs";
 import { startEmulator, type EmulatorOptions, type StepDurations } from "./index";
+import { REALISTIC_FAULTS } from "./faults/fault-injector";
 
 const USAGE = `Usage: npm run emulator -- [options]
   --port N              API (HTTPS) port, default 0 (ephemeral)
@@ -33,6 +34,10 @@ fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
   --fault-error-status 500|503  its status, default 503
   --fault-reset-percent P     P % of connections are reset
   --fault-methods M,M         errors and resets only for these methods (e.g. GET)
+  --fault-lost-answer-percent P  P % of requests are applied, then their answer is lost (see --fault-lost-answer)
+  --fault-lost-answer error|reset  a lost answer is a 500 forward-origin-error (default) or a dropped connection
+  --fault-warning-404-reads K the first K reads of each change's warning info answer 404 (Terraform provider #648)
+  --realistic                 the faults Akamai's sources report of the real service (currently: --fault-warning-404-reads 2)
   --rate-limit [N/MS]         429 with Retry-After above N requests per MS per client token (default 20/2000)
 `;
 
@@ -107,6 +112,15 @@ function parseArgs(argv: string[]): EmulatorOptions {
         break;
       }
       case "--fault-reset-percent": ((options.faults ??= {}).resets ??= {}).percent = num(); break;
+      case "--fault-lost-answer-percent": ((options.faults ??= {}).lostAnswers ??= {}).percent = num(); break;
+      case "--fault-lost-answer": {
+        const v = value();
+        if (v !== "error" && v !== "reset") throw new Error("--fault-lost-answer must be error or reset");
+        ((options.faults ??= {}).lostAnswers ??= {}).answer = v;
+        break;
+      }
+      case "--fault-warning-404-reads": ((options.faults ??= {}).warningInfo404 ??= {}).reads = Math.floor(num()); break;
+      case "--realistic": options.faults = { ...REALISTIC_FAULTS, ...options.faults }; break;
       case "--fault-methods": (options.faults ??= {}).methods = value().split(",").map((m) => m.trim().toUpperCase()).filter(Boolean); break;
       case "--rate-limit": {
         const limit = ((options.faults ??= {}).rateLimit ??= {});

@@ -206,6 +206,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tls: { certPem: identity.certPem, keyPem: identity.keyPem },
       stats,
       before: (req, res) => faults.before(req, res),
+      loseAnswer: (req) => faults.loseAnswer(req),
+      sendLostAnswer: (req, res, kind) => faults.sendLostAnswer(req, res, kind),
       mounts: [{ prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) }],
     });
     const admin = new AdminServer({ store, engine, clock, book, stats, edges: [staging, production], zones: edgeDnsZones, faults });

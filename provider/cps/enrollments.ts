@@ -11,6 +11,7 @@ import {
   enrollmentSchema,
   enrollmentsSchema,
 } from "./schemas/enrollment";
+import { enrollmentRemovalLanded, enrollmentUpdateLanded, pendingBefore } from "./landed";
 import { optionalBoolean, optionalDeployDate, parseInput, requireContractId, requirePositiveId } from "./validate";
 
 /** Enrollments family: list, get, create, update, remove (cps-api.md §2 rows 1–5). */
@@ -33,6 +34,11 @@ export interface UpdateEnrollmentRequest {
   allowMissingCertificateAddition?: boolean;
   deployNotBefore?: string;
   deployNotAfter?: string;
+  /**
+   * The changes pending when the caller last read the enrollment. Only used to tell, if the answer to
+   * the PUT is lost, which change it opened; without it the enrollment is read just before the PUT.
+   */
+  pendingChangeIds?: readonly number[];
 }
 
 export interface RemoveEnrollmentRequest {
@@ -101,6 +107,8 @@ export async function updateEnrollment(ctx: CpsContext, request: UpdateEnrollmen
     ["renewal-date-check-override", optionalBoolean("renewalDateCheckOverride", request.renewalDateCheckOverride)],
     ["allow-missing-certificate-addition", optionalBoolean("allowMissingCertificateAddition", request.allowMissingCertificateAddition)],
   ];
+  // What was pending before: if the answer is lost, a change that appeared since is the one this PUT opened.
+  const before = request.pendingChangeIds ?? (await pendingBefore(ctx, id));
   const response = await withEnrollmentVersion(ctx, (version) =>
     ctx.transport.send({
       method: "PUT",
@@ -109,6 +117,7 @@ export async function updateEnrollment(ctx: CpsContext, request: UpdateEnrollmen
       accept: MediaType.enrollmentStatus,
       contentType: enrollmentMediaType(version),
       body: bodyForVersion(body, version),
+      landed: enrollmentUpdateLanded(ctx, id, before),
     }),
   );
   return { ...parseResponse(enrollmentStatusSchema, response, "PUT"), httpStatus: okOrAccepted(response) };
@@ -121,7 +130,7 @@ export async function removeEnrollment(ctx: CpsContext, request: RemoveEnrollmen
     ["deploy-not-after", optionalDeployDate("deployNotAfter", request.deployNotAfter)],
     ["deploy-not-before", optionalDeployDate("deployNotBefore", request.deployNotBefore)],
   ];
-  const response = await ctx.transport.send({ method: "DELETE", path: `${ENROLLMENTS}/${id}`, query, accept: MediaType.enrollmentStatus });
+  const response = await ctx.transport.send({ method: "DELETE", path: `${ENROLLMENTS}/${id}`, query, accept: MediaType.enrollmentStatus, landed: enrollmentRemovalLanded(ctx, id) });
   return { ...parseResponse(enrollmentStatusSchema, response, "DELETE"), httpStatus: okOrAccepted(response) };
 }
 

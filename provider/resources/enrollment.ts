@@ -334,6 +334,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       const result = await client.updateEnrollment({
         enrollmentId,
         enrollment: enrollmentRequest(inputs),
+        pendingChangeIds: live.pendingChanges.map((c) => c.changeId),
         ...(pending && inputs.cancelPendingChanges ? { allowCancelPendingChanges: true } : {}),
         ...(inputs.deploymentSchedule?.notBefore ? { deployNotBefore: inputs.deploymentSchedule.notBefore } : {}),
         ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
