@@ -27,7 +27,7 @@ export interface PreviewResult {
 
 export async function runPreviewAtScale(n: number): Promise<PreviewResult> {
   // No DV rechecks: N changes rechecking every second is emulator work on the bench's CPU.
-  const emu = await startEmulator({ standIns: true, keyFactory: reusedKeyFactory(), stepDurations: { "dv-recheck-interval": 10 * 86_400_000 } });
+  const emu = await startEmulator({ createThrottle: false, standIns: true, keyFactory: reusedKeyFactory(), stepDurations: { "dv-recheck-interval": 10 * 86_400_000 } });
   try {
     const seeded = await seedEnrollments(emu, n, PREVIEW_CONTRACTS, `p${n}-`);
     await waitUntilChangesLeave(adminClient(emu.admin), seeded.map((s) => s.changeId), ["generate-csr"]);

@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --time-scale N        emulator ms per real ms, default 1
   --step STEP=MS        duration of one step in emulator ms (repeatable), e.g. --step deploy-cert-to-production=2000
   --auth-window-ms N    accepted EdgeGrid timestamp skew, default 300000
-  --create-throttle     one enrollment creation per contract per 5 minutes (409 inside the window)
+  --no-create-throttle  allow any number of enrollment creations (default: one per contract per 5 minutes, 409 inside the window, as Akamai documents)
   --dv-status-spelling  coodinate-domain-validation (default) | coordinate-domain-validation
   --dns-port N          port of the emulator's DNS server (UDP+TCP), default 0 (ephemeral)
   --dns-server H:P      validate against this DNS server instead of the emulator's own
@@ -68,6 +68,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--time-scale": options.timeScale = num(); break;
       case "--auth-window-ms": options.authWindowMs = num(); break;
       case "--create-throttle": options.createThrottle = true; break;
+      case "--no-create-throttle": options.createThrottle = false; break;
       case "--dv-status-spelling": {
         const v = value();
         if (v !== "coodinate-domain-validation" && v !== "coordinate-domain-validation") throw new Error(`unknown spelling ${v}`);

@@ -46,7 +46,12 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Accepted EdgeGrid timestamp skew (default 5 minutes). */
   authWindowMs?: number;
-  /** One enrollment creation per contract per 5 minutes (409 inside the window). Default off. */
+  /**
+   * One enrollment creation per contract per 5 minutes of emulator time (409 inside the window), as
+   * Akamai documents (akamai-apis apis/cps/v2/newer/paths/enrollments.yaml: "you can create one
+   * certificate every five minutes, per account"). Default on; tests that create several enrollments
+   * quickly and are not about it pass `false`.
+   */
   createThrottle?: boolean;
   /** `coodinate-domain-validation` (default: what the live API returns) or `coordinate-domain-validation`. */
   dvStatusSpelling?: "coodinate-domain-validation" | "coordinate-domain-validation";
@@ -193,7 +198,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     const stats: RequestStats = { requests: 0, byOperation: {} };
     let apiHost = "127.0.0.1";
-    const routes = createCpsRoutes({ store, engine, now: () => clock.now(), host: () => apiHost, createThrottleMs: options.createThrottle ? 5 * 60_000 : 0 });
+    const routes = createCpsRoutes({ store, engine, now: () => clock.now(), host: () => apiHost, createThrottleMs: (options.createThrottle ?? true) ? 5 * 60_000 : 0 });
     // credentials are minted once the port is known (the host includes it); the verifier reads them lazily
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();

@@ -11,6 +11,7 @@ import {
   enrollmentSchema,
   enrollmentsSchema,
 } from "./schemas/enrollment";
+import { CREATION_WINDOW_MS, queuedCreation } from "./creation-queue";
 import { enrollmentRemovalLanded, enrollmentUpdateLanded, pendingBefore } from "./landed";
 import { optionalBoolean, optionalDeployDate, parseInput, requireContractId, requirePositiveId } from "./validate";
 
@@ -82,7 +83,8 @@ export async function createEnrollment(ctx: CpsContext, request: CreateEnrollmen
     ["deploy-not-before", optionalDeployDate("deployNotBefore", request.deployNotBefore)],
     ["allow-duplicate-cn", optionalBoolean("allowDuplicateCn", request.allowDuplicateCn)],
   ];
-  const response = await withEnrollmentVersion(ctx, (version) =>
+  const queue = { account: ctx.transport.baseUrl, windowMs: ctx.creationWindowMs ?? CREATION_WINDOW_MS, log: ctx.log };
+  const response = await queuedCreation(queue, () => withEnrollmentVersion(ctx, (version) =>
     ctx.transport.send({
       method: "POST",
       path: ENROLLMENTS,
@@ -91,7 +93,7 @@ export async function createEnrollment(ctx: CpsContext, request: CreateEnrollmen
       contentType: enrollmentMediaType(version),
       body: bodyForVersion(body, version),
     }),
-  );
+  ));
   return parseResponse(enrollmentStatusSchema, response, "POST");
 }
 

@@ -20,7 +20,7 @@ export interface E2e {
 }
 
 export async function startE2e(options: EmulatorOptions = {}, clientOptions: { rateLimit?: { requests: number; perMs: number } } = {}): Promise<E2e> {
-  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, ...options });
+  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, createThrottle: false, ...options });
   const client = CpsClient.create({
     edgercPath: emulator.edgerc,
     section: emulator.section,

@@ -18,7 +18,7 @@ describe("the installed package", () => {
 
   beforeAll(async () => {
     copy = await installPackedCopy(PROJECT_ROOT);
-    emulator = await startEmulator();
+    emulator = await startEmulator({ createThrottle: false });
     for (const shim of ["enrollmentShim", "dvValidationShim", "deploymentShim", "edgeDnsTxtRecordShim"]) {
       texts[shim] = await serializeProviderFromModule({ cwd: copy.dir, module: "pulumi-akamai-cps/sdk/providers", exportName: shim });
     }

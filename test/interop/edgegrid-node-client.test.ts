@@ -65,7 +65,7 @@ const ENROLLMENT = {
 describe("Akamai's Node.js EdgeGrid client against the emulator", () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ createThrottle: false });
   });
   afterAll(async () => {
     await emulator?.stop();
