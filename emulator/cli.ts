@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --acme-management URL pebble's management API (roots read from /roots/0)
   --eab-kid K --eab-hmac H   external account binding for the ACME CA
   --trusted-roots FILE  roots third-party trust chains must end in (default: not judged)
-  --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 30,90
+  --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 20,60 (Akamai's CPS workflow page)
 fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
   --fault-seed N              seed of the fault sequence, default 1
   --fault-latency-ms N        added latency per request

@@ -77,7 +77,10 @@ export interface EmulatorOptions {
   validationTimeoutMs?: number;
   /** Roots a third-party trust chain must end in (PEM); without it chain termination is not judged. */
   thirdPartyTrustedRootsPem?: string;
-  /** Days before expiry at which CPS opens a renewal by itself (default DV 30, OV/EV/third-party 90). */
+  /**
+   * Days before expiry at which CPS opens a renewal by itself: default DV 20, others 60, as Akamai's
+   * CPS workflow page says (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow).
+   */
   renewalLeadDays?: { dv: number; other: number };
   /**
    * Test option: the part-1 stand-ins (admin-decided DV, a CA without chain, edges that serve

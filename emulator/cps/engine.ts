@@ -430,7 +430,10 @@ export class CpsEngine {
       enrollment.autoRenewalStartTime = null;
       return;
     }
-    const lead = (enrollment.spec.validationType === "dv" ? this.o.renewalLeadDays?.dv ?? 30 : this.o.renewalLeadDays?.other ?? 90) * DAY;
+    // CPS restarts the steps to renew 60 days before expiry, 20 days for DV
+    // (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow,
+    // https://techdocs.akamai.com/cps/reference/enrollments-1).
+    const lead = (enrollment.spec.validationType === "dv" ? this.o.renewalLeadDays?.dv ?? 20 : this.o.renewalLeadDays?.other ?? 60) * DAY;
     const start = Math.max(Date.parse(live.notBefore), Date.parse(live.notAfter) - lead);
     enrollment.autoRenewalStartTime = this.iso(start);
   }
