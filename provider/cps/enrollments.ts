@@ -163,12 +163,18 @@ async function withEnrollmentVersion(ctx: CpsContext, send: (version: 11 | 12) =
   }
 }
 
-/** v11 has no `fipsMode` and types `orgId` as a string. */
-function bodyForVersion(body: EnrollmentRequestBody, version: 11 | 12): unknown {
+/**
+ * The body for the negotiated version. `preferredTrustChain` is omitted when unset: the v12 schema
+ * says CPS rejects null (apis/cps/v2/newer/schemas/enrollment.v12.yaml), and Akamai's Go client
+ * omits it. v11 has no `fipsMode`; `orgId` stays an integer (Akamai's v11 schema and Go client).
+ */
+function bodyForVersion(input: EnrollmentRequestBody, version: 11 | 12): unknown {
+  const { preferredTrustChain, ...csr } = input.csr;
+  const body = { ...input, csr: preferredTrustChain == null ? csr : { ...csr, preferredTrustChain } };
   if (version === 12) return body;
   const { fipsMode, ...networkConfiguration } = body.networkConfiguration;
   if (fipsMode === true) {
     throw new CpsInputError("enrollment.networkConfiguration.fipsMode", "needs enrollment.v12, but this CPS endpoint only accepts enrollment.v11");
   }
-  return { ...body, orgId: body.orgId == null ? body.orgId : String(body.orgId), networkConfiguration };
+  return { ...body, networkConfiguration };
 }
