@@ -276,6 +276,8 @@ export function warningsView(warnings: readonly WarningRecord[], stage: "pre" | 
   return { warnings: stage === "post" ? text : text.replace(/^\[WARNINGS\]\n/, "") };
 }
 
+const HISTORY_GEOGRAPHY: Record<string, string> = { core: "standard-worldwide", "china+core": "worldwide", "russia+core": "worldwide-russia" };
+
 export function certificateHistoryView(e: EnrollmentRecord, includeAll: boolean): { [key: string]: Json } {
   const entries = [...e.certificateHistory].reverse();
   const shown = includeAll ? entries : entries.slice(0, 6);
@@ -287,8 +289,9 @@ export function certificateHistoryView(e: EnrollmentRecord, includeAll: boolean)
         type: h.certificateType,
         deploymentStatus: e.production?.changeId === h.changeId ? "active" : "inactive",
         stagingStatus: e.staging?.changeId === h.changeId ? "active" : "inactive",
-        // real data says "core" although the schema enum lists standard-worldwide… (examples/certificate-history.v2.json)
-        geography: h.geography,
+        // Akamai's certificate-history.v2 schema allows standard-worldwide, worldwide, worldwide-russia
+        // (apis/cps/v2/schemas/certificate-history.v2.yaml): the enrollment's geography mapped onto them
+        geography: HISTORY_GEOGRAPHY[h.geography] ?? "standard-worldwide",
         ra: h.ra,
         slots: h.slots,
         primaryCertificate: primary ? cert(primary) : null,
