@@ -9,8 +9,8 @@ import {
   type EnrollmentRequestBody,
   enrollmentRequestSchema,
   enrollmentSchema,
-  enrollmentsSchema,
 } from "./schemas/enrollment";
+import { z } from "zod";
 import { CREATION_WINDOW_MS, queuedCreation } from "./creation-queue";
 import { enrollmentRemovalLanded, enrollmentUpdateLanded, pendingBefore } from "./landed";
 import { optionalBoolean, optionalDeployDate, parseInput, requireContractId, requirePositiveId } from "./validate";
@@ -63,7 +63,32 @@ export async function listEnrollments(ctx: CpsContext, contractId: string): Prom
       accept: version === 12 ? MediaType.enrollmentsV12 : MediaType.enrollmentsV11,
     }),
   );
-  return parseResponse(enrollmentsSchema, response, "GET").enrollments;
+  // Each element on its own: one enrollment (another team's) in a shape this package does not know
+  // must not block every create that lists the contract first. It is skipped and reported once.
+  const list = parseResponse(enrollmentListSchema, response, "GET").enrollments;
+  const parsed: Enrollment[] = [];
+  const skipped: string[] = [];
+  for (const item of list) {
+    const one = enrollmentSchema.safeParse(item);
+    if (one.success) parsed.push(one.data);
+    else skipped.push(describeSkipped(item, one.error.issues[0]));
+  }
+  if (skipped.length > 0) {
+    const key = `${contract}:${skipped.join(",")}`;
+    if (!reportedSkips.has(key)) {
+      reportedSkips.add(key);
+      ctx.log("warn", `skipped ${skipped.length} enrollment(s) of contract ${contract} in a shape this package does not parse: ${skipped.join("; ")}`);
+    }
+  }
+  return parsed;
+}
+
+const enrollmentListSchema = z.looseObject({ enrollments: z.array(z.unknown()) });
+const reportedSkips = new Set<string>();
+
+function describeSkipped(item: unknown, issue: z.core.$ZodIssue | undefined): string {
+  const location = typeof item === "object" && item !== null && typeof (item as { location?: unknown }).location === "string" ? (item as { location: string }).location : "(no location)";
+  return `${location}: ${issue ? `${issue.path.map(String).join(".") || "(root)"} ${issue.message}` : "unparsable"}`;
 }
 
 export async function getEnrollment(ctx: CpsContext, enrollmentId: number): Promise<Enrollment> {

@@ -123,8 +123,18 @@ async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollm
 }
 
 /** An enrollment that an interrupted run created: same contract, CN, names and type, with its first change still pending. */
-async function findResumable(client: CpsClient, inputs: EnrollmentInputs): Promise<Enrollment | undefined> {
-  const live = await client.listEnrollments(inputs.contractId);
+async function findResumable(client: CpsClient, inputs: EnrollmentInputs, progress?: Progress): Promise<Enrollment | undefined> {
+  let live: Enrollment[];
+  try {
+    live = await client.listEnrollments(inputs.contractId);
+  } catch (error) {
+    // API credentials may create enrollments without being allowed to list the contract's: then there
+    // is nothing to resume that we could see, and creating is the only way forward.
+    // Without `progress` (after a lost create answer) a refused list must not lead to posting again.
+    if (!(error instanceof CpsApiError && error.status === 403) || progress === undefined) throw error;
+    progress(`CPS refused to list the enrollments of contract ${inputs.contractId} (403); creating without looking for one to resume`);
+    return undefined;
+  }
   const want = viewOfInputs(inputs);
   const keys = ["commonName", "sans", "validationType", "secureNetwork", "sniOnly"];
   return live
@@ -184,7 +194,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
     adopted = true;
     progress(`adopting existing enrollment ${enrollmentId} (${existing.csr.cn})`);
   } else {
-    const resumable = await findResumable(client, inputs);
+    const resumable = await findResumable(client, inputs, progress);
     if (resumable) {
       enrollmentId = resumable.id;
       const pending = latestPendingChange(resumable);
