@@ -487,7 +487,7 @@ export class CpsEngine {
         if (!this.deploy(enrollment, change, "staging")) return;
         if (change.target.changeManagement) {
           change.validationResultHash = this.validationHash(change);
-          change.changeManagementDeadline = enrollment.production ? this.iso(this.now().getTime() + 7 * DAY) : null;
+          change.changeManagementDeadline = this.autoPushAt(enrollment, change);
           this.setStatus(change, "wait-ack-change-management", "awaiting-input");
         } else this.toProduction(change);
         return;
@@ -513,6 +513,18 @@ export class CpsEngine {
       default:
         return;
     }
+  }
+
+  /**
+   * Seven days before the deployed certificate expires, CPS pushes a certificate that is ready on
+   * staging straight to production, unless a deployment date is set; with "always test on staging"
+   * and a deployment date, both must be satisfied
+   * (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow). Null: no automatic push.
+   */
+  private autoPushAt(enrollment: EnrollmentRecord, change: ChangeRecord): string | null {
+    const live = enrollment.production?.certificates[0];
+    if (!live || change.deploymentSchedule.notBefore) return null;
+    return this.iso(Math.max(this.now().getTime(), Date.parse(live.notAfter) - 7 * DAY));
   }
 
   private afterPreVerification(change: ChangeRecord): void {
