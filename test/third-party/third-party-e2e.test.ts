@@ -166,7 +166,7 @@ describeWithPebble.each([
   // covered in acme-issuance.test.ts, and this leg waits out the Enrollment's 15 s live-list cache.
   (eab ? it.skip : it)("renews: the next run after CPS opens a renewal re-issues from the new CSRs and re-uploads", async () => {
     const before = await expectLive();
-    await stack.admin("POST", "/clock/advance", { days: 95 });
+    await stack.admin("POST", "/clock/advance", { days: 125 }); // third-party renewals open 60 days before expiry: day 120 of these 180-day certificates
     // Wait (with a deadline) until CPS has opened the renewal and a preview shows it (the
     // Enrollment's diff reads a live list cached for 15 s within one provider process).
     const deadline = Date.now() + 30_000;
