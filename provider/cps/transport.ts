@@ -177,6 +177,7 @@ export class Transport {
         // A certificate that fails verification will fail the same way again.
         retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));
         if (!retryable && !idempotent && !TLS_VERIFY_ERROR.test(error.code)) {
+          release?.(); // the reads below take slots of their own
           const landed = await this.afterLostAnswer(request, target, reason, attempt, maxAttempts, failure);
           if (landed !== undefined) return landed;
           retryable = true; // it provably did not land
