@@ -48,6 +48,7 @@ export interface ManyWaitsResult {
 
 export async function runManyWaits(waits: number): Promise<ManyWaitsResult> {
   const emu = await startEmulator({
+    createThrottle: false,
     standIns: true,
     keyFactory: reusedKeyFactory(),
     timeScale: WAITS_SCALE,

@@ -31,7 +31,7 @@ export async function runPreviewAtScale(n: number): Promise<PreviewResult> {
   // No DV rechecks: N changes rechecking every second is emulator work on the bench's CPU.
   // Seeding N enrollments is set-up, not the preview: the account budget is off for it, and on
   // (Akamai's 35/min + 20/2 s) for the timed preview, which must fit in the short window.
-  const emu = await startEmulator({ standIns: true, keyFactory: reusedKeyFactory(), stepDurations: { "dv-recheck-interval": 10 * 86_400_000 }, rateLimits: { enabled: false } });
+  const emu = await startEmulator({ createThrottle: false, standIns: true, keyFactory: reusedKeyFactory(), stepDurations: { "dv-recheck-interval": 10 * 86_400_000 }, rateLimits: { enabled: false } });
   try {
     const seeded = await seedEnrollments(emu, n, PREVIEW_CONTRACTS, `p${n}-`);
     await waitUntilChangesLeave(adminClient(emu.admin), seeded.map((s) => s.changeId), ["generate-csr"]);

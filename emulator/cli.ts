@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from "fs";
 import { startEmulator, type EmulatorOptions, type StepDurations } from "./index";
+import { REALISTIC_FAULTS } from "./faults/fault-injector";
 
 const USAGE = `Usage: npm run emulator -- [options]
   --port N              API (HTTPS) port, default 0 (ephemeral)
@@ -14,7 +15,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --auth-window-ms N    accepted EdgeGrid timestamp skew, default 300000
   --auth-headers-to-sign H,H  headers the EdgeGrid signature covers (headers_to_sign), default none
   --auth-max-body N     POST body bytes the EdgeGrid content hash covers (max_body), default 131072
-  --create-throttle     one enrollment creation per contract per 5 minutes (409 inside the window)
+  --no-create-throttle  allow any number of enrollment creations (default: one per contract per 5 minutes, 409 inside the window, as Akamai documents)
   --dv-status-spelling  coodinate-domain-validation (default) | coordinate-domain-validation
   --dns-port N          port of the emulator's DNS server (UDP+TCP), default 0 (ephemeral)
   --dns-server H:P      validate against this DNS server instead of the emulator's own
@@ -26,7 +27,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --acme-management URL pebble's management API (roots read from /roots/0)
   --eab-kid K --eab-hmac H   external account binding for the ACME CA
   --trusted-roots FILE  roots third-party trust chains must end in (default: not judged)
-  --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 30,90
+  --renewal-lead-days DV,OTHER  days before expiry at which renewals open, default 20,60 (Akamai's CPS workflow page)
 fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
   --fault-seed N              seed of the fault sequence, default 1
   --fault-latency-ms N        added latency per request
@@ -35,6 +36,10 @@ fault injection (seeded, deterministic; also GET/PUT /faults on the admin API):
   --fault-error-status 500|503  its status, default 503
   --fault-reset-percent P     P % of connections are reset
   --fault-methods M,M         errors and resets only for these methods (e.g. GET)
+  --fault-lost-answer-percent P  P % of requests are applied, then their answer is lost (see --fault-lost-answer)
+  --fault-lost-answer error|reset  a lost answer is a 500 forward-origin-error (default) or a dropped connection
+  --fault-warning-404-reads K the first K reads of each change's warning info answer 404 (Terraform provider #648)
+  --realistic                 the faults Akamai's sources report of the real service (currently: --fault-warning-404-reads 2)
   --rate-limit [N/MS]         429 with Retry-After above N requests per MS per client token (default 20/2000)
 CPS's account budget (on by default; also GET/PUT /rate-limits on the admin API):
   --no-rate-limits            do not enforce it
@@ -71,6 +76,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--auth-headers-to-sign": options.authHeadersToSign = value().split(",").filter(Boolean); break;
       case "--auth-max-body": options.authMaxBody = num(); break;
       case "--create-throttle": options.createThrottle = true; break;
+      case "--no-create-throttle": options.createThrottle = false; break;
       case "--dv-status-spelling": {
         const v = value();
         if (v !== "coodinate-domain-validation" && v !== "coordinate-domain-validation") throw new Error(`unknown spelling ${v}`);
@@ -115,6 +121,15 @@ function parseArgs(argv: string[]): EmulatorOptions {
         break;
       }
       case "--fault-reset-percent": ((options.faults ??= {}).resets ??= {}).percent = num(); break;
+      case "--fault-lost-answer-percent": ((options.faults ??= {}).lostAnswers ??= {}).percent = num(); break;
+      case "--fault-lost-answer": {
+        const v = value();
+        if (v !== "error" && v !== "reset") throw new Error("--fault-lost-answer must be error or reset");
+        ((options.faults ??= {}).lostAnswers ??= {}).answer = v;
+        break;
+      }
+      case "--fault-warning-404-reads": ((options.faults ??= {}).warningInfo404 ??= {}).reads = Math.floor(num()); break;
+      case "--realistic": options.faults = { ...REALISTIC_FAULTS, ...options.faults }; break;
       case "--fault-methods": (options.faults ??= {}).methods = value().split(",").map((m) => m.trim().toUpperCase()).filter(Boolean); break;
       case "--rate-limit": {
         const limit = ((options.faults ??= {}).rateLimit ??= {});

@@ -55,7 +55,12 @@ export interface EmulatorOptions {
   authHeadersToSign?: string[];
   /** Bytes of a POST body the EdgeGrid content hash covers (`max_body`; default 131072, Akamai's). */
   authMaxBody?: number;
-  /** One enrollment creation per contract per 5 minutes (409 inside the window). Default off. */
+  /**
+   * One enrollment creation per contract per 5 minutes of emulator time (409 inside the window), as
+   * Akamai documents (akamai-apis apis/cps/v2/newer/paths/enrollments.yaml: "you can create one
+   * certificate every five minutes, per account"). Default on; tests that create several enrollments
+   * quickly and are not about it pass `false`.
+   */
   createThrottle?: boolean;
   /** `coodinate-domain-validation` (default: what the live API returns) or `coordinate-domain-validation`. */
   dvStatusSpelling?: "coodinate-domain-validation" | "coordinate-domain-validation";
@@ -81,7 +86,10 @@ export interface EmulatorOptions {
   validationTimeoutMs?: number;
   /** Roots a third-party trust chain must end in (PEM); without it chain termination is not judged. */
   thirdPartyTrustedRootsPem?: string;
-  /** Days before expiry at which CPS opens a renewal by itself (default DV 30, OV/EV/third-party 90). */
+  /**
+   * Days before expiry at which CPS opens a renewal by itself: default DV 20, others 60, as Akamai's
+   * CPS workflow page says (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow).
+   */
   renewalLeadDays?: { dv: number; other: number };
   /**
    * Test option: the part-1 stand-ins (admin-decided DV, a CA without chain, edges that serve
@@ -217,7 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     const stats: RequestStats = { requests: 0, byOperation: {} };
     let apiHost = "127.0.0.1";
-    const routes = createCpsRoutes({ store, engine, now: () => clock.now(), host: () => apiHost, createThrottleMs: options.createThrottle ? 5 * 60_000 : 0 });
+    const routes = createCpsRoutes({ store, engine, now: () => clock.now(), host: () => apiHost, createThrottleMs: (options.createThrottle ?? true) ? 5 * 60_000 : 0 });
     // credentials are minted once the port is known (the host includes it); the verifier reads them lazily
     const verifierHolder: { verifier?: EdgeGridVerifier } = {};
     const edgeDnsZones = zones ?? createZoneStore();
@@ -248,6 +256,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       stats,
       // The gateway's budget first: a request over it is turned away before anything else happens.
       before: (req, res) => rateLimits.handle(req, res) || faults.before(req, res),
+      loseAnswer: (req) => faults.loseAnswer(req),
+      sendLostAnswer: (req, res, kind) => faults.sendLostAnswer(req, res, kind),
       mounts: [
         { prefix: "/config-dns/", operation: "edge-dns", handle: (method, target, body) => handleEdgeDnsRequest(edgeDnsZones, method, target, body) },
         { prefix: "/papi/", operation: "papi", handle: (method, target, body) => edgeHostnames.handle(method, target, body) },

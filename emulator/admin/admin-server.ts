@@ -206,6 +206,9 @@ export class AdminServer {
         const body = await this.readJson(req);
         const current = enrollmentView(e, undefined, 12);
         const merged = method === "PUT" ? body : mergePatch(current, body);
+        // GET shows an unset preferredTrustChain as null, which a request may not carry (enrollment.v12.yaml)
+        const csr = (merged as { csr?: Record<string, unknown> }).csr;
+        if (csr && csr.preferredTrustChain === null) delete csr.preferredTrustChain;
         enrollmentRequestSchema(12).parse(merged);
         const spec = toEnrollmentSpec(enrollmentSupersetSchema.parse(merged), 12);
         store.respec(e, () => (e.spec = spec));

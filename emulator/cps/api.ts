@@ -365,10 +365,10 @@ export function createCpsRoutes(o: CpsApiOptions): Route[] {
             return ok(200, ctx.accept, csrView(change, version(ctx.accept)));
           case "pre-verification-warnings":
             if (change.preVerificationWarnings.length === 0) throw nf();
-            return ok(200, ctx.accept, warningsView(change.preVerificationWarnings));
+            return ok(200, ctx.accept, warningsView(change.preVerificationWarnings, "pre"));
           case "post-verification-warnings":
             if (change.postVerificationWarnings.length === 0 || change.status === "verify-third-party-cert") throw nf();
-            return ok(200, ctx.accept, warningsView(change.postVerificationWarnings));
+            return ok(200, ctx.accept, warningsView(change.postVerificationWarnings, "post"));
           case "change-management-info": {
             if (!change.validationResultHash) throw nf();
             if (ctx.accept.includes(".deployment.")) {

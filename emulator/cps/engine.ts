@@ -17,7 +17,7 @@ import { compareCertificateWithCsr } from "../pki/compare";
 import { hashFromSignatureAlgorithm } from "../pki/crypto";
 import { checkThirdPartyCertificate, type UploadedCertificate } from "./third-party-check";
 import type { AdminValidationBook } from "./stand-ins";
-import type { WarningId } from "./warnings";
+import { warning, type CertificateWarning } from "../pki/warning-catalogue";
 
 /** Emulator-time durations of the timed steps (ms). */
 export interface StepDurations {
@@ -302,8 +302,14 @@ export class CpsEngine {
 
   // ---------------------------------------------------------------- warnings
 
-  private preVerificationWarnings(enrollment: EnrollmentRecord, previousSpec: EnrollmentSpec | null): string[] {
-    const ids = new Set<WarningId>();
+  /**
+   * Names this change adds that another enrollment already holds: on the same network type one
+   * SNI_DNS_OVERLAP per name, across Enhanced/Standard TLS one OVERLAPPING_TRAFFIC_CLASS listing them
+   * (Akamai's templates, data/cps-warnings.json).
+   */
+  private preVerificationWarnings(enrollment: EnrollmentRecord, previousSpec: EnrollmentSpec | null): CertificateWarning[] {
+    const sameNetwork = new Set<string>();
+    const otherNetwork = new Set<string>();
     const previousNames = new Set((previousSpec ? certificateNames(previousSpec) : []).map((n) => n.toLowerCase()));
     for (const name of certificateNames(enrollment.spec)) {
       if (previousNames.has(name.toLowerCase())) continue; // only names this change adds are checked
@@ -311,17 +317,22 @@ export class CpsEngine {
         if (otherId === enrollment.id) continue;
         const other = this.o.store.enrollment(otherId);
         if (!other) continue;
-        ids.add(other.spec.networkConfiguration.secureNetwork === enrollment.spec.networkConfiguration.secureNetwork ? "SNI_DNS_OVERLAP" : "OVERLAPPING_TRAFFIC_CLASS");
+        (other.spec.networkConfiguration.secureNetwork === enrollment.spec.networkConfiguration.secureNetwork ? sameNetwork : otherNetwork).add(name);
       }
     }
-    return [...ids];
+    const warnings = [...sameNetwork].map((dnsName) => warning("SNI_DNS_OVERLAP", { dnsName }));
+    if (otherNetwork.size > 0) warnings.push(warning("OVERLAPPING_TRAFFIC_CLASS", { sanString: [...otherNetwork].join(", ") }));
+    return warnings;
   }
 
-  private sanRemovedWarnings(enrollment: EnrollmentRecord, change: ChangeRecord): WarningId[] {
+  /** One warning per name live on the network that the new certificate drops. */
+  private sanRemovedWarnings(enrollment: EnrollmentRecord, change: ChangeRecord): CertificateWarning[] {
     const live = enrollment.production;
     if (!live) return [];
     const next = new Set(certificateNames(change.target).map((n) => n.toLowerCase()));
-    return live.dnsNames.some((n) => !next.has(n.toLowerCase())) ? ["CERTIFICATE_VS_NETWORK_SAN_REMOVED_FROM_CERT_LIVE_ON_NETWORK"] : [];
+    return live.dnsNames
+      .filter((n) => !next.has(n.toLowerCase()))
+      .map((sanValue) => warning("CERTIFICATE_VS_NETWORK_SAN_REMOVED_FROM_CERT_LIVE_ON_NETWORK", { sanValue }));
   }
 
   // ---------------------------------------------------------------- the timer
@@ -419,7 +430,10 @@ export class CpsEngine {
       enrollment.autoRenewalStartTime = null;
       return;
     }
-    const lead = (enrollment.spec.validationType === "dv" ? this.o.renewalLeadDays?.dv ?? 30 : this.o.renewalLeadDays?.other ?? 90) * DAY;
+    // CPS restarts the steps to renew 60 days before expiry, 20 days for DV
+    // (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow,
+    // https://techdocs.akamai.com/cps/reference/enrollments-1).
+    const lead = (enrollment.spec.validationType === "dv" ? this.o.renewalLeadDays?.dv ?? 20 : this.o.renewalLeadDays?.other ?? 60) * DAY;
     const start = Math.max(Date.parse(live.notBefore), Date.parse(live.notAfter) - lead);
     enrollment.autoRenewalStartTime = this.iso(start);
   }
@@ -463,7 +477,7 @@ export class CpsEngine {
       }
       case "verify-third-party-cert": {
         const warnings = [...(await this.thirdPartyWarnings(change)), ...this.sanRemovedWarnings(enrollment, change)];
-        change.postVerificationWarnings = [...new Set(warnings)];
+        change.postVerificationWarnings = warnings.filter((w, index) => warnings.findIndex((other) => other.message === w.message) === index);
         if (change.postVerificationWarnings.length > 0) this.setStatus(change, "wait-review-third-party-cert", "awaiting-input");
         else this.setStatus(change, "deploy-cert-to-staging", "running", d["deploy-cert-to-staging"]);
         return;
@@ -473,7 +487,7 @@ export class CpsEngine {
         if (!this.deploy(enrollment, change, "staging")) return;
         if (change.target.changeManagement) {
           change.validationResultHash = this.validationHash(change);
-          change.changeManagementDeadline = enrollment.production ? this.iso(this.now().getTime() + 7 * DAY) : null;
+          change.changeManagementDeadline = this.autoPushAt(enrollment, change);
           this.setStatus(change, "wait-ack-change-management", "awaiting-input");
         } else this.toProduction(change);
         return;
@@ -499,6 +513,18 @@ export class CpsEngine {
       default:
         return;
     }
+  }
+
+  /**
+   * Seven days before the deployed certificate expires, CPS pushes a certificate that is ready on
+   * staging straight to production, unless a deployment date is set; with "always test on staging"
+   * and a deployment date, both must be satisfied
+   * (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow). Null: no automatic push.
+   */
+  private autoPushAt(enrollment: EnrollmentRecord, change: ChangeRecord): string | null {
+    const live = enrollment.production?.certificates[0];
+    if (!live || change.deploymentSchedule.notBefore) return null;
+    return this.iso(Math.max(this.now().getTime(), Date.parse(live.notAfter) - 7 * DAY));
   }
 
   private afterPreVerification(change: ChangeRecord): void {
@@ -791,8 +817,8 @@ export class CpsEngine {
   }
 
   /** Every uploaded certificate compared with the CSR CPS made for its key algorithm (never silent acceptance). */
-  private async thirdPartyWarnings(change: ChangeRecord): Promise<WarningId[]> {
-    const found = new Set<WarningId>();
+  private async thirdPartyWarnings(change: ChangeRecord): Promise<CertificateWarning[]> {
+    const found: CertificateWarning[] = [];
     for (const certificate of change.certificates) {
       const key = change.keys.find((k) => k.keyAlgorithm === certificate.keyAlgorithm);
       if (!key) continue;
@@ -800,10 +826,11 @@ export class CpsEngine {
         now: this.now(),
         trustedRootsPem: this.o.thirdPartyTrustedRootsPem,
         expectedSignatureHash: hashFromSignatureAlgorithm(change.target.signatureAlgorithm),
+        keyAlgorithm: certificate.keyAlgorithm,
       });
-      for (const w of warnings) found.add(w.code);
+      found.push(...warnings);
     }
-    return [...found];
+    return found;
   }
 }
 

@@ -134,6 +134,12 @@ export interface KeyRecord {
 export type ChangeAction = "new-certificate" | "renew" | "modify-san" | "modify-certificate" | "update-network-configuration";
 export type ChangeState = "new" | "running" | "awaiting-input" | "suspended" | "cancelled" | "completed" | "error";
 
+/** One warning as CPS words it, with the ID of its template. */
+export interface WarningRecord {
+  code: string;
+  message: string;
+}
+
 export interface ChangeRecord {
   id: number;
   enrollmentId: number;
@@ -156,8 +162,9 @@ export interface ChangeRecord {
   keys: KeyRecord[];
   dv: DvDomainRecord[];
   certificates: CertificateRecord[];
-  preVerificationWarnings: string[];
-  postVerificationWarnings: string[];
+  /** Akamai's warning templates filled with this change's values (emulator/pki/warning-catalogue.ts). */
+  preVerificationWarnings: WarningRecord[];
+  postVerificationWarnings: WarningRecord[];
   changeManagementDeadline: string | null;
   validationResultHash: string | null;
   orderId: string | null;

@@ -64,7 +64,9 @@ function csr(v: EnrollmentVersion) {
     l: optionalText,
     o: optionalText,
     ou: optionalText,
-    ...(v >= 10 ? { preferredTrustChain: text(v).nullable().optional() } : {}),
+    // "For entity versions that support preferredTrustChain, the CPS engine rejects null"
+    // (akamai-apis apis/cps/v2/newer/schemas/enrollment.v12.yaml); Akamai's Go client omits it when unset.
+    ...(v >= 10 ? { preferredTrustChain: text(v).optional() } : {}),
   });
 }
 
@@ -130,8 +132,9 @@ export function enrollmentRequestSchema(v: EnrollmentVersion) {
           assignedSlots: z.array(z.number().int()).nullable().optional(),
           stagingSlots: z.array(z.number().int()).nullable().optional(),
           productionSlots: z.array(z.number().int()).nullable().optional(),
-          // orgId: integer in the schema, a string in the v11 example (akamai-apis examples/enrollment.v11.json): accept both
-          orgId: z.union([z.number().int().min(0), z.string().regex(/^\d+$/)]).nullable().optional(),
+          // orgId: an integer in Akamai's v11 and v12 schemas (apis/cps/v2/schemas/enrollment.v11.yaml) and
+          // in Akamai's Go client; a string is rejected
+          orgId: z.number().int().min(0).nullable().optional(),
         }
       : {}),
     ra: RA,

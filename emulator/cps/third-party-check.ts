@@ -1,5 +1,5 @@
 import { x509 } from "../x509-setup";
-import type { WarningId } from "./warnings";
+import type { WarningCode as WarningId } from "../pki/warning-catalogue";
 
 export interface UploadedCertificate {
   keyAlgorithm: "RSA" | "ECDSA";

@@ -1,7 +1,7 @@
 import { X509Certificate, createHash } from "crypto";
-import type { CertificateRecord, ChangeRecord, DeploymentRecord, DvDomainRecord, EnrollmentRecord, NetworkConfiguration } from "./model";
+import type { CertificateRecord, ChangeRecord, DeploymentRecord, DvDomainRecord, EnrollmentRecord, NetworkConfiguration, WarningRecord } from "./model";
 import { certificateNames } from "./normalize";
-import { WARNING_TEXT, warningsText, type WarningId } from "./warnings";
+import { formatWarnings } from "../pki/warning-catalogue";
 
 /** Renders internal records as the JSON of each media-type version. */
 
@@ -190,7 +190,10 @@ export function changeManagementInfoView(change: ChangeRecord, version: number):
     validationResultHash: change.validationResultHash ?? "",
     validationResult: {
       errors: null,
-      warnings: (change.postVerificationWarnings as WarningId[]).map((id) => ({ message: WARNING_TEXT[id] ?? id, messageCode: id })),
+      // One entry listing every warning, the shape of Akamai's example
+      // (apis/cps/v2/newer/examples/change-management-info.v6-3p.json).
+      warnings:
+        change.postVerificationWarnings.length === 0 ? [] : [{ message: `[${change.postVerificationWarnings.map((w) => w.message).join(", ")}]`, messageCode: "no-code" }],
     },
     pendingState: {
       pendingCertificates: change.certificates.map((c) => ({
@@ -265,9 +268,17 @@ export function csrView(change: ChangeRecord, version: number): { [key: string]:
   return { csrs: change.keys.map((k) => ({ csr: k.csrPem, keyAlgorithm: k.keyAlgorithm })) };
 }
 
-export function warningsView(ids: string[]): { [key: string]: Json } {
-  return { warnings: warningsText(ids as WarningId[]) };
+/**
+ * `warnings.v1`. Akamai's examples: post-verification warnings follow a `[WARNINGS]` header
+ * (examples/warnings.v1-3p-post-verification.json), pre-verification ones come bare
+ * (examples/warnings.v1-auto-pre-verification.json).
+ */
+export function warningsView(warnings: readonly WarningRecord[], stage: "pre" | "post"): { [key: string]: Json } {
+  const text = formatWarnings(warnings);
+  return { warnings: stage === "post" ? text : text.replace(/^\[WARNINGS\]\n/, "") };
 }
+
+const HISTORY_GEOGRAPHY: Record<string, string> = { core: "standard-worldwide", "china+core": "worldwide", "russia+core": "worldwide-russia" };
 
 export function certificateHistoryView(e: EnrollmentRecord, includeAll: boolean): { [key: string]: Json } {
   const entries = [...e.certificateHistory].reverse();
@@ -280,8 +291,9 @@ export function certificateHistoryView(e: EnrollmentRecord, includeAll: boolean)
         type: h.certificateType,
         deploymentStatus: e.production?.changeId === h.changeId ? "active" : "inactive",
         stagingStatus: e.staging?.changeId === h.changeId ? "active" : "inactive",
-        // real data says "core" although the schema enum lists standard-worldwide… (examples/certificate-history.v2.json)
-        geography: h.geography,
+        // Akamai's certificate-history.v2 schema allows standard-worldwide, worldwide, worldwide-russia
+        // (apis/cps/v2/schemas/certificate-history.v2.yaml): the enrollment's geography mapped onto them
+        geography: HISTORY_GEOGRAPHY[h.geography] ?? "standard-worldwide",
         ra: h.ra,
         slots: h.slots,
         primaryCertificate: primary ? cert(primary) : null,

@@ -1,8 +1,14 @@
 /**
  * Fault injection in front of the API server (CPS and Edge DNS), seeded and deterministic: the same
- * seed and the same sequence of requests give the same faults. Every fault happens before the
- * request is handled (latency, 429, 5xx, a reset connection), so a fault never leaves half-applied
- * state behind. "Stuck" changes live in the engine (`stick`/`release`), not here.
+ * seed and the same sequence of requests give the same faults. Most faults happen before the
+ * request is handled (latency, 429, 5xx, a reset connection). Two model what Akamai's own sources
+ * report of the real service:
+ * - lost answers: the request IS applied, then the gateway answers 500 `forward-origin-error` or the
+ *   connection drops (Akamai's Go client retries GETs only for this reason:
+ *   https://github.com/akamai/AkamaiOPEN-edgegrid-golang/blob/master/pkg/session/retries.go);
+ * - a transient 404 on the warning info of a change that still offers that input
+ *   (https://github.com/akamai/terraform-provider-akamai/issues/648).
+ * "Stuck" changes live in the engine (`stick`/`release`), not here.
  */
 import type { IncomingMessage, ServerResponse } from "http";
 import { randomBytes } from "crypto";
@@ -23,6 +29,12 @@ export const faultConfigSchema = z.strictObject({
   rateLimit: z.strictObject({ enabled: z.boolean(), requests: z.number().int().positive(), perMs: z.number().int().positive() }),
   /** Errors and resets only hit these methods (e.g. ["GET"]); null = every method. */
   methods: z.array(z.string().min(1)).nullable(),
+  /** This percentage of requests (of `methods`) is applied, then answered 500 `forward-origin-error` or reset. */
+  lostAnswers: z.strictObject({ percent: z.number().min(0).max(100), answer: z.enum(["error", "reset"]) }),
+  /** Targeted lost answers: the next `times` requests of `method` whose path matches `path` (a regex) are applied, then lost. */
+  lostAnswerRules: z.array(z.strictObject({ method: z.string().min(1), path: z.string().min(1), times: z.number().int().positive(), answer: z.enum(["error", "reset"]) })),
+  /** The first `reads` GETs of each change's pre-/post-verification warning info answer 404 not-found (0 = off). */
+  warningInfo404: z.strictObject({ reads: z.number().int().nonnegative() }),
 });
 
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
@@ -36,6 +48,9 @@ export const faultPatchSchema = z.strictObject({
   throttles: faultConfigSchema.shape.throttles.partial().optional(),
   rateLimit: faultConfigSchema.shape.rateLimit.partial().optional(),
   methods: faultConfigSchema.shape.methods.optional(),
+  lostAnswers: faultConfigSchema.shape.lostAnswers.partial().optional(),
+  lostAnswerRules: faultConfigSchema.shape.lostAnswerRules.optional(),
+  warningInfo404: faultConfigSchema.shape.warningInfo404.partial().optional(),
 });
 export type FaultPatch = z.infer<typeof faultPatchSchema>;
 
@@ -47,6 +62,15 @@ export const DEFAULT_FAULTS: FaultConfig = {
   throttles: { percent: 0, retryAfterSeconds: 1 },
   rateLimit: { enabled: false, requests: 20, perMs: 2000 },
   methods: null,
+  lostAnswers: { percent: 0, answer: "error" },
+  lostAnswerRules: [],
+  warningInfo404: { reads: 0 },
+};
+
+/** Akamai's realistic profile: what its sources report of the real service, on top of the defaults. */
+export const REALISTIC_FAULTS: FaultPatch = {
+  // Terraform provider issue #648: the 404 happens intermittently; two reads is enough to exercise it.
+  warningInfo404: { reads: 2 },
 };
 
 export interface FaultCounters {
@@ -55,6 +79,8 @@ export interface FaultCounters {
   errors: number;
   rateLimited: number;
   resets: number;
+  lostAnswers: number;
+  warningInfo404: number;
 }
 
 /** mulberry32: tiny, fast, and good enough to pick which request fails. */
@@ -78,7 +104,8 @@ export class FaultInjector {
   private config: FaultConfig;
   private random: () => number;
   private readonly windows = new Map<string, number[]>();
-  readonly counters: FaultCounters = { requests: 0, delayed: 0, errors: 0, rateLimited: 0, resets: 0 };
+  readonly counters: FaultCounters = { requests: 0, delayed: 0, errors: 0, rateLimited: 0, resets: 0, lostAnswers: 0, warningInfo404: 0 };
+  private readonly warningReads = new Map<string, number>();
 
   constructor(
     initial: FaultPatch = {},
@@ -98,6 +125,7 @@ export class FaultInjector {
     this.config = this.merged(patch);
     this.random = prng(this.config.seed);
     this.windows.clear();
+    this.warningReads.clear();
     return this.current;
   }
 
@@ -111,6 +139,9 @@ export class FaultInjector {
       throttles: { ...c.throttles, ...patch.throttles },
       rateLimit: { ...c.rateLimit, ...patch.rateLimit },
       methods: patch.methods === undefined ? c.methods : patch.methods,
+      lostAnswers: { ...c.lostAnswers, ...patch.lostAnswers },
+      lostAnswerRules: patch.lostAnswerRules ?? c.lostAnswerRules,
+      warningInfo404: { ...c.warningInfo404, ...patch.warningInfo404 },
     });
   }
 
@@ -150,6 +181,24 @@ export class FaultInjector {
       req.socket.destroy();
       return true;
     }
+    const warningInfo = (req.method ?? "GET").toUpperCase() === "GET" ? /\/changes\/\d+\/input\/info\/(?:pre|post)-verification-warnings$/.exec(pathOf(req)) : null;
+    if (warningInfo && c.warningInfo404.reads > 0) {
+      const reads = (this.warningReads.get(warningInfo[0]) ?? 0) + 1;
+      this.warningReads.set(warningInfo[0], reads);
+      if (reads <= c.warningInfo404.reads) {
+        this.counters.warningInfo404++;
+        // The body Terraform issue #648 quotes.
+        const host = req.headers.host ?? "localhost";
+        sendJson(res, 404, {}, {
+          type: `https://${host}/cps/v2/error-types/not-found`,
+          title: "Not Found",
+          detail: "",
+          instance: `https://${host}/cps/v2/error-types/not-found?id=${randomBytes(16).toString("hex")}`,
+          statusCode: 404,
+        });
+        return true;
+      }
+    }
     if (applies && errorDraw * 100 < c.errors.percent) {
       this.counters.errors++;
       const status = c.errors.status;
@@ -167,6 +216,47 @@ export class FaultInjector {
     return false;
   }
 
+  /**
+   * Asked once the request was handled (its effect applied): "error" or "reset" when its answer is to
+   * be lost instead of sent. Targeted rules first; the seeded draw only when a percentage is set, so
+   * the sequences of other faults stay as they were.
+   */
+  loseAnswer(req: IncomingMessage): "error" | "reset" | undefined {
+    const c = this.config;
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = pathOf(req);
+    const rule = c.lostAnswerRules.find((r) => r.times > 0 && r.method.toUpperCase() === method && new RegExp(r.path).test(path));
+    if (rule) {
+      rule.times--;
+      this.counters.lostAnswers++;
+      return rule.answer;
+    }
+    if (c.lostAnswers.percent <= 0) return undefined;
+    const applies = c.methods === null || c.methods.map((m) => m.toUpperCase()).includes(method);
+    if (applies && this.random() * 100 < c.lostAnswers.percent) {
+      this.counters.lostAnswers++;
+      return c.lostAnswers.answer;
+    }
+    return undefined;
+  }
+
+  /** Answer a request whose effect was applied as the gateway does when the origin's answer is lost. */
+  sendLostAnswer(req: IncomingMessage, res: ServerResponse, kind: "error" | "reset"): void {
+    if (kind === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, 500, {}, {
+      type: "https://problems.luna.akamaiapis.net/-/resource-impl/forward-origin-error",
+      title: "Server Error",
+      status: 500,
+      detail: "The origin applied the request but its answer was lost (fault injected by the emulator).",
+      instance: `https://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+      method: req.method ?? "GET",
+      requestId: randomBytes(4).toString("hex"),
+    });
+  }
+
   /** Seconds to wait when this client is over its budget, else undefined (and the request is counted). */
   private rateLimited(req: IncomingMessage): number | undefined {
     const limit = this.config.rateLimit;
@@ -182,6 +272,10 @@ export class FaultInjector {
     this.windows.set(token, recent);
     return undefined;
   }
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? "/").split("?")[0] ?? "/";
 }
 
 function sendJson(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {

@@ -19,6 +19,12 @@ export interface ApiServerOptions {
   stats: RequestStats;
   /** Extra handling in front of the CPS routes (e.g. fault injection in part 2); return true when handled. */
   before?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /**
+   * Asked after a request was handled (its effect applied): a lost answer ("error" → 500, "reset" →
+   * connection dropped) is sent instead of the real one (fault injection).
+   */
+  loseAnswer?: (req: IncomingMessage) => "error" | "reset" | undefined;
+  sendLostAnswer?: (req: IncomingMessage, res: ServerResponse, kind: "error" | "reset") => void;
   /** Other Akamai APIs on the same EdgeGrid-verified host (Edge DNS under `/config-dns/`), by path prefix. */
   mounts?: MountedApi[];
 }
@@ -116,6 +122,7 @@ export class ApiServer {
         }
       }
       const answer = await mount.handle(method, target, parsed);
+      if (this.lost(req, res)) return;
       if (answer.body === undefined) {
         res.writeHead(answer.status, { "Content-Length": 0 });
         res.end();
@@ -155,11 +162,23 @@ export class ApiServer {
         return;
       }
     }
+    let answer: ApiResponse | Problem;
     try {
-      send(res, await route.handle({ req, params: found.params, query: url.searchParams, accept, contentType, body: parsed }));
+      answer = await route.handle({ req, params: found.params, query: url.searchParams, accept, contentType, body: parsed });
     } catch (err) {
-      if (err instanceof ProblemError) sendProblem(res, err.problem);
+      if (err instanceof ProblemError) answer = err.problem;
       else throw err;
     }
+    if (this.lost(req, res)) return;
+    if ("contentType" in answer) send(res, answer);
+    else sendProblem(res, answer);
+  }
+
+  /** True when the (applied) request's answer is lost instead of sent. */
+  private lost(req: IncomingMessage, res: ServerResponse): boolean {
+    const kind = this.o.loseAnswer?.(req);
+    if (kind === undefined) return false;
+    this.o.sendLostAnswer?.(req, res, kind);
+    return true;
   }
 }

@@ -19,6 +19,22 @@ export interface CompareOptions {
   expectedSignatureHash?: "SHA-256" | "SHA-1";
   /** Warn when fewer days than this remain (default 30). */
   nearExpiryDays?: number;
+  /** The key algorithm of the certificate (`RSA`/`ECDSA`), as CPS names it in its texts. */
+  keyAlgorithm?: string;
+}
+
+/** A distinguished name as CPS prints it (Java's X500Principal: "CN=a, O=b"). */
+function dn(text: string): string {
+  return text.split("\n").filter((part) => part !== "").reverse().join(", ");
+}
+
+/** The dump CPS appends to trust-chain warnings (Akamai's post-verification example shows its shape). */
+function chainDump(leaf: NodeX509, chain: readonly NodeX509[]): string {
+  const colons = (serial: string): string => `${serial.toLowerCase().replace(/(..)(?!$)/g, "$1:")}:`;
+  const lines = ["Trust Chain", `Certificate: Subject: ${dn(leaf.subject)}`, `  Issuer: ${dn(leaf.issuer)}`, `  Serial Number: ${colons(leaf.serialNumber)}`];
+  if (chain.length > 0) lines.push("The chain that will be used is:");
+  chain.forEach((cert, index) => lines.push(`${index + 1}.  Subject: ${dn(cert.subject)}`, `  Issuer: ${dn(cert.issuer)}`, `  Serial Number: ${colons(cert.serialNumber)}`));
+  return lines.join("\n");
 }
 
 function sameBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
@@ -30,19 +46,20 @@ const SUBJECT_FIELDS: SubjectLetter[] = ["C", "ST", "L", "O", "OU"];
 
 function compareSubjectField(field: SubjectLetter, inCsr: string | undefined, inCert: string | undefined): CertificateWarning | undefined {
   const code = (suffix: string): WarningCode => `CSR_VS_CERTIFICATE_${field}_FIELD_${suffix}` as WarningCode;
-  if (inCsr && !inCert) return warning(code("MISSING_IN_CERTIFICATE"), `CSR ${field}=${inCsr}`);
-  if (!inCsr && inCert) return warning(code("ADDITIONAL_IN_CERTIFICATE"), `certificate ${field}=${inCert}`);
-  if (inCsr && inCert && inCsr !== inCert) return warning(code("MISMATCH"), `CSR ${field}=${inCsr}, certificate ${field}=${inCert}`);
+  if (inCsr && !inCert) return warning(code("MISSING_IN_CERTIFICATE"), { csrSubjectValue: inCsr });
+  if (!inCsr && inCert) return warning(code("ADDITIONAL_IN_CERTIFICATE"), { certificateSubjectValue: inCert });
+  if (inCsr && inCert && inCsr !== inCert) return warning(code("MISMATCH"), { csrSubjectValue: inCsr, certificateSubjectValue: inCert });
   return undefined;
 }
 
-function compareNames(csr: x509.Pkcs10CertificateRequest, cert: x509.X509Certificate): CertificateWarning[] {
+function compareNames(csr: x509.Pkcs10CertificateRequest, cert: x509.X509Certificate, keyAlgorithm: string): CertificateWarning[] {
   const warnings: CertificateWarning[] = [];
   const csrCn = subjectField(csr, "CN");
   const certCn = subjectField(cert, "CN");
-  if (!csrCn || !certCn) warnings.push(warning("CSR_VS_CERTIFICATE_CN_MISSING", `CSR CN=${csrCn ?? "(none)"}, certificate CN=${certCn ?? "(none)"}`));
+  const cns = { keyAlgorithm, certificateValue: certCn ?? "", csrValue: csrCn ?? "" };
+  if (!csrCn || !certCn) warnings.push(warning("CSR_VS_CERTIFICATE_CN_MISSING", cns));
   else if (csrCn !== certCn) {
-    warnings.push(warning(csrCn.toLowerCase() === certCn.toLowerCase() ? "CSR_VS_CERTIFICATE_CN_CASE_MISMATCH" : "CSR_VS_CERTIFICATE_CN_MISMATCH", `CSR CN=${csrCn}, certificate CN=${certCn}`));
+    warnings.push(warning(csrCn.toLowerCase() === certCn.toLowerCase() ? "CSR_VS_CERTIFICATE_CN_CASE_MISMATCH" : "CSR_VS_CERTIFICATE_CN_MISMATCH", cns));
   }
   for (const field of SUBJECT_FIELDS) {
     const found = compareSubjectField(field, subjectField(csr, field), subjectField(cert, field));
@@ -56,23 +73,37 @@ function compareNames(csr: x509.Pkcs10CertificateRequest, cert: x509.X509Certifi
   const csrLower = new Set(csrSans.map((name) => name.toLowerCase()));
   for (const name of csrSans) {
     if (certExact.has(name)) continue;
-    warnings.push(certLower.has(name.toLowerCase()) ? warning("CSR_VS_CERTIFICATE_SAN_CASE_MISMATCH", name) : warning("CSR_VS_CERTIFICATE_MISSING_SAN_FROM_SAN_LIST_IN_CERTIFICATE", name));
+    const inCert = certSans.find((san) => san.toLowerCase() === name.toLowerCase());
+    warnings.push(
+      inCert !== undefined
+        ? warning("CSR_VS_CERTIFICATE_SAN_CASE_MISMATCH", { certificateValue: inCert, csrValue: name, keyAlgorithm })
+        : warning("CSR_VS_CERTIFICATE_MISSING_SAN_FROM_SAN_LIST_IN_CERTIFICATE", { sanValue: name }),
+    );
   }
   for (const name of certSans) {
-    if (!csrLower.has(name.toLowerCase())) warnings.push(warning("CSR_VS_CERTIFICATE_ADDITIONAL_SAN_IN_SAN_LIST_IN_CERTIFICATE", name));
+    if (!csrLower.has(name.toLowerCase())) warnings.push(warning("CSR_VS_CERTIFICATE_ADDITIONAL_SAN_IN_SAN_LIST_IN_CERTIFICATE", { sanValue: name }));
   }
-  if (certCn && certSans.length > 0 && !certLower.has(certCn.toLowerCase())) warnings.push(warning("CERTIFICATE_MISSING_CN_FROM_SAN_LIST", certCn));
+  if (certCn && certSans.length > 0 && !certLower.has(certCn.toLowerCase())) warnings.push(warning("CERTIFICATE_MISSING_CN_FROM_SAN_LIST", { keyAlgorithm }));
   return warnings;
 }
 
-function compareValidity(cert: x509.X509Certificate, options: CompareOptions): CertificateWarning[] {
+function compareValidity(cert: x509.X509Certificate, options: CompareOptions, keyAlgorithm: string): CertificateWarning[] {
   const warnings: CertificateWarning[] = [];
   const now = options.now.getTime();
-  const dates = `valid ${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()}, emulator time ${options.now.toISOString()}`;
-  if (cert.notAfter.getTime() < now) warnings.push(warning("CERTIFICATE_EXPIRED", dates));
-  else if (cert.notAfter.getTime() - now < (options.nearExpiryDays ?? 30) * DAY_MS) warnings.push(warning("CERTIFICATE_EXPIRATION_DATE_IN_NEAR_FUTURE", dates));
-  if (cert.notBefore.getTime() > now) warnings.push(warning("CERTIFICATE_NOT_YET_VALID", dates));
-  if (cert.notAfter.getTime() - cert.notBefore.getTime() > 397 * DAY_MS) warnings.push(warning("CERTIFICATE_EXPIRATION_DATE_BEYOND_MAX_DAYS", dates));
+  if (cert.notAfter.getTime() < now) warnings.push(warning("CERTIFICATE_EXPIRED"));
+  else if (cert.notAfter.getTime() - now < (options.nearExpiryDays ?? 30) * DAY_MS) warnings.push(warning("CERTIFICATE_EXPIRATION_DATE_IN_NEAR_FUTURE", { keyAlgorithm }));
+  if (cert.notBefore.getTime() > now) {
+    warnings.push(
+      warning("CERTIFICATE_NOT_YET_VALID", { issuer: dn(cert.issuer.replace(/, /g, "\n")), serialNumber: cert.serialNumber, exceptionMessage: `NotBefore: ${cert.notBefore.toUTCString()}` }),
+    );
+  }
+  const lifetimeMs = cert.notAfter.getTime() - cert.notBefore.getTime();
+  if (lifetimeMs > 397 * DAY_MS) {
+    const months = Math.floor(lifetimeMs / (30.4375 * DAY_MS));
+    warnings.push(
+      warning("CERTIFICATE_EXPIRATION_DATE_BEYOND_MAX_DAYS", { keyAlgorithm, certificateExpirationYears: String(Math.floor(months / 12)), certificateExpirationMonths: String(months % 12) }),
+    );
+  }
   return warnings;
 }
 
@@ -82,10 +113,10 @@ function compareChain(certPem: string, chainPem: string, options: CompareOptions
   let chain: NodeX509[];
   try {
     chain = splitPem(chainPem).map((pem) => new NodeX509(pem));
-  } catch (error) {
-    return [warning("TRUST_CHAIN_PARSING_ERROR", (error as Error).message)];
+  } catch {
+    return [warning("TRUST_CHAIN_PARSING_ERROR")];
   }
-  if (chainPem.trim() !== "" && chain.length === 0) return [warning("TRUST_CHAIN_PARSING_ERROR", "no PEM CERTIFICATE block in the trust chain")];
+  if (chainPem.trim() !== "" && chain.length === 0) return [warning("TRUST_CHAIN_PARSING_ERROR")];
   const roots = options.trustedRootsPem ? splitPem(options.trustedRootsPem).map((pem) => new NodeX509(pem)) : [];
   const isRoot = (cert: NodeX509): boolean => roots.some((root) => root.fingerprint256 === cert.fingerprint256);
   const signs = (issuer: NodeX509, subject: NodeX509): boolean => subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
@@ -95,11 +126,28 @@ function compareChain(certPem: string, chainPem: string, options: CompareOptions
   if (intermediates.some(isRoot)) warnings.push(warning("TRUST_CHAIN_INCLUDES_STANDARD_ROOT_CERTIFICATE"));
 
   const now = options.now.getTime();
-  for (const cert of intermediates) {
-    if (new Date(cert.validTo).getTime() < now) warnings.push(warning("TRUST_CHAIN_EXPIRED", cert.subject.replace(/\n/g, ", ")));
-    else if (new Date(cert.validFrom).getTime() > now) warnings.push(warning("TRUST_CHAIN_NOT_YET_VALID", cert.subject.replace(/\n/g, ", ")));
-    else if (new Date(cert.validTo).getTime() < new Date(leaf.validTo).getTime()) warnings.push(warning("TRUST_CHAIN_EXPIRED_BEFORE_EE", cert.subject.replace(/\n/g, ", ")));
-  }
+  intermediates.forEach((cert, index) => {
+    const expired = new Date(cert.validTo).getTime() < now;
+    if (expired || new Date(cert.validFrom).getTime() > now) {
+      warnings.push(
+        warning("TRUST_CHAIN_EXPIRED_OR_NOT_YET_VALID", {
+          trustChainOrderNumber: String(index + 1),
+          issuer: dn(cert.issuer),
+          serialNumber: cert.serialNumber.toLowerCase(),
+          exceptionMessage: expired ? `NotAfter: ${new Date(cert.validTo).toUTCString()}` : `NotBefore: ${new Date(cert.validFrom).toUTCString()}`,
+        }),
+      );
+    } else if (new Date(cert.validTo).getTime() < new Date(leaf.validTo).getTime()) {
+      warnings.push(
+        warning("TRUST_CHAIN_EXPIRED_BEFORE_EE", {
+          endEntityCn: commonName(leaf),
+          endEntityNotAfter: new Date(leaf.validTo).toISOString(),
+          chainEntityCn: commonName(cert),
+          chainEntityNotAfter: new Date(cert.validTo).toISOString(),
+        }),
+      );
+    }
+  });
 
   // Walk up from the leaf: each step must be signed by the next certificate in the given order.
   let current = leaf;
@@ -108,13 +156,13 @@ function compareChain(certPem: string, chainPem: string, options: CompareOptions
   while (remaining.length > 0) {
     const index = remaining.findIndex((candidate) => signs(candidate, current));
     if (index < 0) {
-      if (!isRoot(remaining[0] as NodeX509)) warnings.push(warning("TRUST_CHAIN_VERIFY_FAILED", `nothing in the trust chain signed "${current.subject.replace(/\n/g, ", ")}"`));
+      if (!isRoot(remaining[0] as NodeX509)) warnings.push(warning("TRUST_CHAIN_VERIFY_FAILED", { trustChainCn: remaining.map(commonName).join(", "), endEntityCn: commonName(leaf) }));
       break;
     }
     if (index !== 0) sorted = false;
     current = remaining.splice(index, 1)[0] as NodeX509;
   }
-  if (!sorted) warnings.push(warning("UNSORTED_TRUST_CHAIN"));
+  if (!sorted) warnings.push(warning("UNSORTED_TRUST_CHAIN", { trustChainData: chainDump(leaf, ordered(leaf, intermediates, signs)) }));
 
   if (roots.length > 0) {
     const top = current;
@@ -122,12 +170,30 @@ function compareChain(certPem: string, chainPem: string, options: CompareOptions
     if (!trusted) {
       warnings.push(
         intermediates.length === 0
-          ? warning("TRUST_CHAIN_EMPTY_AND_CERTIFICATE_SIGNED_BY_NON_STANDARD_ROOT", `issuer "${top.issuer.replace(/\n/g, ", ")}"`)
-          : warning("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE", `top of chain issued by "${top.issuer.replace(/\n/g, ", ")}"`),
+          ? warning("TRUST_CHAIN_EMPTY_AND_CERTIFICATE_SIGNED_BY_NON_STANDARD_ROOT")
+          : warning("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED", { trustChainData: chainDump(leaf, ordered(leaf, intermediates, signs)) }),
       );
     }
   }
   return warnings;
+}
+
+function commonName(cert: NodeX509): string {
+  return /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? dn(cert.subject);
+}
+
+/** The chain in signing order from the leaf up (what CPS says it "will use"). */
+function ordered(leaf: NodeX509, chain: readonly NodeX509[], signs: (issuer: NodeX509, subject: NodeX509) => boolean): NodeX509[] {
+  const out: NodeX509[] = [];
+  const remaining = [...chain];
+  let current = leaf;
+  for (;;) {
+    const index = remaining.findIndex((candidate) => signs(candidate, current));
+    if (index < 0) break;
+    current = remaining.splice(index, 1)[0] as NodeX509;
+    out.push(current);
+  }
+  return [...out, ...remaining];
 }
 
 /**
@@ -135,33 +201,37 @@ function compareChain(certPem: string, chainPem: string, options: CompareOptions
  * post-verification warnings, empty when everything matches.
  */
 export async function compareCertificateWithCsr(certificatePem: string, trustChainPem: string, csrPem: string, options: CompareOptions): Promise<CertificateWarning[]> {
-  if (certificatePem.trim() === "") return [warning("CERTIFICATE_NULL_OR_EMPTY")];
+  const keyAlgorithm = options.keyAlgorithm ?? "RSA";
+  if (certificatePem.trim() === "") return [warning("CERTIFICATE_NULL_OR_EMPTY", { certificateDescription: keyAlgorithm })];
   if (splitPem(certificatePem).length === 0) return [warning("CERTIFICATE_NOT_PEM_FORMAT")];
   let cert: x509.X509Certificate;
   try {
     const parsed = parseCertificates(certificatePem)[0];
-    if (!parsed) return [warning("CERTIFICATE_NULL_OR_EMPTY")];
+    if (!parsed) return [warning("CERTIFICATE_NULL_OR_EMPTY", { certificateDescription: keyAlgorithm })];
     cert = parsed;
   } catch (error) {
-    return [warning("CERTIFICATE_PARSING_ERROR", (error as Error).message)];
+    return [warning("CERTIFICATE_PARSING_ERROR", { certificateText: certificatePem.trim().slice(0, 64), exceptionMessage: (error as Error).message })];
   }
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = parseCsr(csrPem);
-  } catch (error) {
-    return [warning("CSR_PARSING_ERROR", (error as Error).message)];
+  } catch {
+    return [warning("CSR_PARSING_ERROR")];
   }
 
   const warnings: CertificateWarning[] = [];
-  if (!sameBytes(cert.publicKey.rawData, csr.publicKey.rawData)) warnings.push(warning("CSR_VS_CERTIFICATE_KEY_MISMATCH"));
+  if (!sameBytes(cert.publicKey.rawData, csr.publicKey.rawData)) warnings.push(warning("CSR_VS_CERTIFICATE_KEY_MISMATCH", { keyAlgorithm }));
   if (cert.issuer.trim() === "") warnings.push(warning("CERTIFICATE_HAS_NULL_ISSUER"));
   if (/^0*$/.test(cert.serialNumber)) warnings.push(warning("CERTIFICATE_HAS_NULL_SERIAL_NUMBER"));
-  if (cert.issuer !== "" && cert.issuer === cert.subject) warnings.push(warning("CERTIFICATE_SELF_SIGNED", cert.subject));
+  if (cert.issuer !== "" && cert.issuer === cert.subject) warnings.push(warning("CERTIFICATE_SELF_SIGNED"));
   if (options.expectedSignatureHash) {
     const hash = (cert.signatureAlgorithm.hash as { name?: string } | undefined)?.name;
-    if (hash && hash.toUpperCase() !== options.expectedSignatureHash) warnings.push(warning("CERTIFICATE_SIGNATURE_MISMATCH", `requested ${options.expectedSignatureHash}, signed with ${hash}`));
+    if (hash && hash.toUpperCase() !== options.expectedSignatureHash) {
+      const javaName = `${hash.toUpperCase().replace("-", "")}with${keyAlgorithm === "ECDSA" ? "ECDSA" : "RSA"}`;
+      warnings.push(warning("CERTIFICATE_SIGNATURE_MISMATCH", { requestedSignatureAlgorithm: options.expectedSignatureHash, cpsActualSignatureAlgorithm: hash.toUpperCase(), actualSignatureAlgorithm: javaName }));
+    }
   }
-  warnings.push(...compareNames(csr, cert), ...compareValidity(cert, options));
+  warnings.push(...compareNames(csr, cert, keyAlgorithm), ...compareValidity(cert, options, keyAlgorithm));
   warnings.push(...compareChain(splitPem(certificatePem)[0] as string, trustChainPem, options));
   return warnings;
 }

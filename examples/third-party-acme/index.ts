@@ -75,7 +75,7 @@ const upload = new cps.CertificateUpload("shop", {
   csrFingerprints: enrollment.csrFingerprints,
   expectedSans: enrollment.domains,
   // ACME CAs' roots may be unknown to CPS: accept that warning by ID, fail on anything else.
-  postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE"],
+  postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED"],
   waitForDeployment: "production",
 });
 

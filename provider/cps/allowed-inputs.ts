@@ -15,6 +15,7 @@ import {
 } from "./schemas/allowed-input";
 import { type Deployment, deploymentSchema } from "./schemas/deployment";
 import { parseInput, requireAck } from "./validate";
+import { inputPostLanded } from "./landed";
 
 /**
  * Allowed inputs of a change (https://techdocs.akamai.com/cps/reference/change-input-content-type-mapping): each call takes the `allowedInput` entry
@@ -100,7 +101,7 @@ export async function uploadThirdPartyCertificates(
 ): Promise<void> {
   const update = link(ctx, checkInput(input, AllowedInputType.thirdPartyCertificate), "update");
   const body = parseInput("certs", certificateAndTrustChainSchema, { certificatesAndTrustChains: certs });
-  await ctx.transport.send({ method: "POST", path: update, accept: MediaType.changeId, contentType: MediaType.certificateAndTrustChain, body });
+  await ctx.transport.send({ method: "POST", path: update, accept: MediaType.changeId, contentType: MediaType.certificateAndTrustChain, body, landed: inputPostLanded(ctx, update) });
 }
 
 async function getWarnings(ctx: CpsContext, input: AllowedInput): Promise<string> {
@@ -109,7 +110,7 @@ async function getWarnings(ctx: CpsContext, input: AllowedInput): Promise<string
 }
 
 async function postAck(ctx: CpsContext, path: string, contentType: string, body: unknown): Promise<void> {
-  await ctx.transport.send({ method: "POST", path, accept: MediaType.changeId, contentType, body, retryTransientAck: true });
+  await ctx.transport.send({ method: "POST", path, accept: MediaType.changeId, contentType, body, retryTransientAck: true, landed: inputPostLanded(ctx, path) });
 }
 
 function checkInput(input: AllowedInput, expectedType: string): AllowedInput {

@@ -3,6 +3,7 @@ import { MediaType } from "./media-types";
 import { type CpsContext, parseResponse } from "./context";
 import { type ChangeStatus, changeStatusSchema } from "./schemas/change";
 import { requirePositiveId } from "./validate";
+import { changeCancelLanded } from "./landed";
 
 /** Changes family: status and cancel (akamai-apis apis/cps/v2/enrollments.yaml, `/enrollments/{enrollmentId}/changes/{changeId}`). */
 
@@ -21,7 +22,7 @@ export async function getChangeStatus(ctx: CpsContext, enrollmentId: number, cha
 export async function cancelChange(ctx: CpsContext, enrollmentId: number, changeId: number): Promise<void> {
   const e = requirePositiveId("enrollmentId", enrollmentId);
   const c = requirePositiveId("changeId", changeId);
-  await ctx.transport.send({ method: "DELETE", path: changePath(e, c), accept: MediaType.changeId });
+  await ctx.transport.send({ method: "DELETE", path: changePath(e, c), accept: MediaType.changeId, landed: changeCancelLanded(ctx, e, c) });
 }
 
 /** A change in `state: "error"` as a CpsChangeError carrying CPS's `statusInfo.error`. */

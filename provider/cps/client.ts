@@ -56,6 +56,8 @@ export interface CpsClientOptions {
   log?: (level: "debug" | "info" | "warn", message: string) => void;
   /** Per attempt; default 60 000 ms. */
   requestTimeoutMs?: number;
+  /** CPS's enrollment creation window per account (default 5 minutes, Akamai's documented value). */
+  creationWindowMs?: number;
 }
 
 /** Test seams: time, randomness and the limiter. Not part of the supported configuration. */
@@ -133,6 +135,7 @@ export class CpsClient {
       transport: transportFor(internals.rateLimiter ?? limiterFor("cps", limit)),
       log,
       negotiated: { enrollmentVersion: 12 },
+      ...(options.creationWindowMs !== undefined ? { creationWindowMs: options.creationWindowMs } : {}),
       activeCertificatesLimiter: internals.activeCertificatesLimiter ?? limiterFor("cps-active-certificates", ACTIVE_CERTIFICATES_LIMIT),
     };
     log("debug", `CPS client for ${credentials.host} using credentials from ${credentials.source}`);

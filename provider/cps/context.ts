@@ -10,6 +10,8 @@ export interface CpsContext {
   log: LogFn;
   /** Enrollment media-type version in use: starts at 12, drops to 11 once after a 406. */
   negotiated: { enrollmentVersion: 11 | 12 };
+  /** CPS's creation window (one new certificate per account per 5 minutes); see creation-queue.ts. */
+  creationWindowMs?: number;
   /** The separate 10-per-minute budget of GET /active-certificates. */
   activeCertificatesLimiter?: RateLimiter;
 }

@@ -3,6 +3,7 @@ import { type CpsContext, parseResponse } from "./context";
 import { changePath } from "./changes";
 import { type DeploymentSchedule, deploymentScheduleRequestSchema, deploymentScheduleSchema } from "./schemas/change";
 import { optionalDeployDate, parseInput, requirePositiveId } from "./validate";
+import { scheduleLanded } from "./landed";
 
 /** Deployment schedule of a change (akamai-apis apis/cps/v2/enrollments.yaml, `…/changes/{changeId}/deployment-schedule`). */
 
@@ -20,5 +21,5 @@ export async function updateDeploymentSchedule(ctx: CpsContext, enrollmentId: nu
   });
   if (body.notBefore !== null) optionalDeployDate("schedule.notBefore", body.notBefore);
   if (body.notAfter !== null) optionalDeployDate("schedule.notAfter", body.notAfter);
-  await ctx.transport.send({ method: "PUT", path, accept: MediaType.changeId, contentType: MediaType.deploymentSchedule, body });
+  await ctx.transport.send({ method: "PUT", path, accept: MediaType.changeId, contentType: MediaType.deploymentSchedule, body, landed: scheduleLanded(ctx, path, body) });
 }

@@ -1,7 +1,7 @@
 import { CpsApiError, CpsInputError } from "./errors";
 import { MediaType } from "./media-types";
 import { parseResponse } from "./context";
-import type { Transport } from "./transport";
+import type { LandedCheck, Transport } from "./transport";
 import { type RecordSet, recordSetRequestSchema, recordSetSchema } from "./schemas/edge-dns";
 import { parseInput } from "./validate";
 
@@ -26,22 +26,41 @@ export class EdgeDnsClient {
 
   async createRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
     const body = parseInput("recordSet", recordSetRequestSchema, recordSet);
-    await this.transport.send({ method: "POST", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body });
+    await this.transport.send({ method: "POST", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body, landed: this.landedAs(zone, body) });
   }
 
   async updateRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
     const body = parseInput("recordSet", recordSetRequestSchema, recordSet);
-    await this.transport.send({ method: "PUT", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body });
+    await this.transport.send({ method: "PUT", path: this.path(zone, body.name, body.type), accept: MediaType.json, contentType: MediaType.json, body, landed: this.landedAs(zone, body) });
   }
 
   /** Deleting a recordset that is already gone (404) counts as done. */
   async deleteRecordSet(zone: string, name: string, type: string): Promise<void> {
     try {
-      await this.transport.send({ method: "DELETE", path: this.path(zone, name, type), accept: MediaType.json });
+      await this.transport.send({
+        method: "DELETE",
+        path: this.path(zone, name, type),
+        accept: MediaType.json,
+        // A lost answer: it landed when the recordset is gone; while it exists, deleting again is the same request.
+        landed: async () => ((await this.getRecordSet(zone, name, type)) === undefined ? { status: 204 } : undefined),
+      });
     } catch (error) {
       if (error instanceof CpsApiError && error.status === 404) return;
       throw error;
     }
+  }
+
+  /**
+   * A lost answer to a create or replace: it landed when the recordset reads back with the values sent
+   * (then the answer is the recordset); otherwise it did not, and sending it again is safe.
+   */
+  private landedAs(zone: string, body: RecordSet): LandedCheck {
+    return async () => {
+      const now = await this.getRecordSet(zone, body.name, body.type);
+      const values = (rdata: readonly string[]): string => rdata.map((v) => v.replace(/^"(.*)"$/, "$1")).sort().join("\n");
+      const same = now !== undefined && now.ttl === body.ttl && values(now.rdata) === values(body.rdata);
+      return same ? { status: 200, body: now } : undefined;
+    };
   }
 
   private path(zone: string, name: string, type: string): string {

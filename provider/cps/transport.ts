@@ -57,7 +57,20 @@ export interface ApiRequest {
   retryTransientAck?: boolean;
   /** A second budget this operation must also respect (e.g. /active-certificates, 10/min). */
   extraLimiter?: RateLimiter;
+  /**
+   * Non-GET only: how to tell, by reading live state, whether this request was applied when its answer
+   * was lost (a 5xx, or a connection dropped after the request was written). Returns the answer that
+   * stands for what landed, or undefined when it provably did not land (then it is sent again).
+   * Without it such a request is never resent.
+   */
+  landed?: LandedCheck;
 }
+
+/**
+ * What landed, as the answer the request would have had (`body` is serialised as JSON); undefined when
+ * it provably did not land; "unknown" when the live state cannot tell (then the request is not resent).
+ */
+export type LandedCheck = () => Promise<{ status: number; body?: unknown } | undefined | "unknown">;
 
 export interface ApiResponse {
   status: number;
@@ -141,7 +154,10 @@ export class Transport {
     const target = this.buildTarget(request);
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), "utf8");
     const policy = this.options.retry;
-    const idempotent = request.method !== "POST";
+    // Only a GET is resent blindly (as Akamai's Go client does, pkg/session/retries.go): a PUT,
+    // DELETE or POST whose answer was lost may have been applied, and a second PUT /enrollments can
+    // cancel the change the first one opened. Those are resent only when `landed` proves they did not land.
+    const idempotent = request.method === "GET";
     const maxAttempts = Math.max(1, policy.maxAttempts);
     const startedAt = this.options.clock.now();
     const context = currentRequestContext();
@@ -178,6 +194,11 @@ export class Transport {
         suggestedMs = error.retryAfterMs;
         if (raw.status >= 500) {
           retryable = idempotent;
+          if (!idempotent) {
+            const landed = await this.afterLostAnswer(request, target, reason, attempt, maxAttempts, error);
+            if (landed !== undefined) return landed;
+            retryable = true; // it provably did not land
+          }
         } else if ((raw.status === 404 || raw.status === 409) && request.retryTransientAck === true) {
           retryable = attempt < TRANSIENT_ACK_MAX_ATTEMPTS;
           reason += " (acknowledgement not accepted yet; CPS answers this briefly after a status change)";
@@ -190,6 +211,12 @@ export class Transport {
         reason = `network error ${error.code}`;
         // A certificate that fails verification will fail the same way again.
         retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));
+        if (!retryable && !idempotent && !TLS_VERIFY_ERROR.test(error.code)) {
+          release?.(); // the reads below take slots of their own
+          const landed = await this.afterLostAnswer(request, target, reason, attempt, maxAttempts, failure);
+          if (landed !== undefined) return landed;
+          retryable = true; // it provably did not land
+        }
       } finally {
         release?.();
       }
@@ -203,6 +230,24 @@ export class Transport {
       await this.options.clock.sleep(delay);
       attempt++;
     }
+  }
+
+  /**
+   * A non-GET's answer was lost: read what landed. Returns the answer standing for it, or undefined
+   * when it provably did not land; throws `failure` when there is no way to tell or no attempt left.
+   */
+  private async afterLostAnswer(request: ApiRequest, target: string, reason: string, attempt: number, maxAttempts: number, failure: Error): Promise<ApiResponse | undefined> {
+    if (request.landed === undefined) throw failure;
+    this.options.log("debug", `${request.method} ${target}: ${reason}; the request may have been applied, reading what landed before deciding`);
+    const landed = await request.landed();
+    if (landed === "unknown") throw failure;
+    if (landed !== undefined) {
+      this.options.log("info", `${request.method} ${target}: the answer was lost (${reason}) but the request was applied; continuing with what landed`);
+      return { status: landed.status, headers: {}, text: landed.body === undefined ? "" : JSON.stringify(landed.body), target };
+    }
+    if (attempt >= maxAttempts) throw failure;
+    this.options.log("debug", `${request.method} ${target}: it did not land; sending it again`);
+    return undefined;
   }
 
   private buildTarget(request: ApiRequest): string {

@@ -3,7 +3,7 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import type { AllowedInput, CpsClient } from "../cps";
+import { CpsApiError, type AllowedInput, type CpsClient } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
@@ -38,10 +38,41 @@ export interface WarningAckContext {
   expected?: ExpectedWarnings;
 }
 
+/** How often a 404 on warning info is answered by re-reading the change before it counts as real. */
+export const WARNING_INFO_404_ATTEMPTS = 6;
+const WARNING_INFO_404_DELAY_MS = 1_000;
+
+/**
+ * Read the warnings behind `input`. CPS sometimes answers 404 not-found on the warning info while the
+ * change still offers that input (https://github.com/akamai/terraform-provider-akamai/issues/648;
+ * Terraform's provider skips such 404s since 11.0): that is "re-read the change", not a failure. The
+ * change is read again; while it still offers the input, its info is read again (with fresh links);
+ * once it no longer does, CPS moved on and there is nothing to acknowledge (undefined).
+ */
+async function readWarnings(kind: "pre-verification" | "post-verification", ctx: WarningAckContext): Promise<{ text: string; input: AllowedInput } | undefined> {
+  let input = ctx.input;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const text = kind === "pre-verification" ? await ctx.client.getPreVerificationWarnings(input) : await ctx.client.getPostVerificationWarnings(input);
+      return { text, input };
+    } catch (error) {
+      if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) throw error;
+      const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
+      const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
+      if (offered === undefined) return undefined;
+      input = offered;
+      ctx.progress?.(`CPS answered 404 on the ${kind} warnings of change ${ctx.changeId} while still asking for them (a known transient answer); reading them again`);
+      await new Promise((resolve) => setTimeout(resolve, WARNING_INFO_404_DELAY_MS * attempt));
+    }
+  }
+}
+
 /** Fetch the warnings behind `input`, acknowledge them if the policy allows, else throw WarningsRefusedError. */
 export async function handleWarnings(kind: "pre-verification" | "post-verification", ctx: WarningAckContext): Promise<ClassifiedWarning[]> {
-  const text =
-    kind === "pre-verification" ? await ctx.client.getPreVerificationWarnings(ctx.input) : await ctx.client.getPostVerificationWarnings(ctx.input);
+  const read = await readWarnings(kind, ctx);
+  if (read === undefined) return [];
+  ctx = { ...ctx, input: read.input };
+  const text = read.text;
   const decision = decideWarnings(text, ctx.policy);
   const refused = decision.refused.filter((w) => !isExpectedWarning(w, ctx.expected));
   if (refused.length > 0) throw new WarningsRefusedError(kind, ctx.enrollmentId, ctx.changeId, refused, ctx.policyInput);

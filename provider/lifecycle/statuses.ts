@@ -53,25 +53,30 @@ export function isFailed(change: ChangeView): boolean {
   return change.statusInfo.state === "error" || !!change.statusInfo.error;
 }
 
-/** Statuses that only occur once the CA has issued the certificate (DV/OV/EV) or it was uploaded (third-party). */
-const AFTER_ISSUANCE = new Set([
-  "wait-review-cert-warning",
-  "wait-review-third-party-cert",
-  "deploy-cert-to-staging",
-  "deploy-changes-to-staging",
-  "wait-ack-change-management",
-  "deploy-cert-to-production",
-  "deploy-changes-to-production",
-  "create-slot-files",
-  "forward-create-slot-files",
-  "live-check-action",
-  "forward-live-check-action",
-  "complete",
-]);
+/**
+ * Statuses Akamai's sources place after the certificate was issued (DV/OV/EV) or uploaded
+ * (third-party), each with where it is documented:
+ * - `wait-review-cert-warning`, `wait-review-third-party-cert`, `wait-ack-change-management`:
+ *   terraform-provider-akamai pkg/providers/cps/enrollments.go (post-verification and change-management
+ *   waits) and akamai/cli-cps bin/cps.py;
+ * - `deploy-cert-to-staging`, `deploy-cert-to-production` ("deploying the certificate to …"):
+ *   https://techdocs.akamai.com/cps/reference/status-values-and-descriptions;
+ * - `complete`: the same page.
+ * Statuses whose documented meaning does not say a certificate exists (`create-slot-files`,
+ * `live-check-action`: "assembling/validating deployment information", also seen on deployment-only
+ * changes) are not signals, nor is any status no Akamai source lists.
+ */
+const AFTER_ISSUANCE = new Set(["wait-review-cert-warning", "wait-review-third-party-cert", "wait-ack-change-management", "deploy-cert-to-staging", "deploy-cert-to-production", "complete"]);
 
-/** True once the change is past issuance. */
+/**
+ * Inputs CPS only offers once there is a certificate to review (post-verification warnings) or to
+ * deploy (change management): https://techdocs.akamai.com/cps/reference/change-input-content-type-mapping.
+ */
+const ISSUED_INPUTS = new Set(["post-verification-warnings-acknowledgement", "change-management"]);
+
+/** True once the change is past issuance, by a documented status or a documented allowed input. */
 export function isPastIssuance(change: ChangeView): boolean {
-  return AFTER_ISSUANCE.has(change.statusInfo.status) || isComplete(change);
+  return AFTER_ISSUANCE.has(change.statusInfo.status) || change.allowedInput.some((input) => ISSUED_INPUTS.has(input.type)) || isComplete(change);
 }
 
 /** "status (state)" for progress lines and errors. */

@@ -107,8 +107,18 @@ export type CreateStart =
  */
 export async function startCreate(client: CpsClient, inputs: EnrollmentInputs, identity: ResourceIdentity | undefined, progress: Progress): Promise<CreateStart> {
   invalidateLiveEnrollments(client, inputs.contractId);
-  const live = await client.listEnrollments(inputs.contractId);
   const journal = identity ? readJournal(identity) : undefined;
+  let live: Enrollment[];
+  try {
+    live = await client.listEnrollments(inputs.contractId);
+  } catch (error) {
+    // API credentials may create enrollments without being allowed to list the contract's. With no
+    // interrupted create of ours on record there is nothing to resume, so creating is the way
+    // forward (CPS's duplicate-common-name rule still applies). With one on record, never post blind.
+    if (!(error instanceof CpsApiError && error.status === 403) || journal !== undefined) throw error;
+    progress(`CPS refused to list the enrollments of contract ${inputs.contractId} (403); creating without looking for one to resume`);
+    return { kind: "post", sameName: [] };
+  }
   if (journal?.enrollmentId !== undefined) {
     const own = live.find((e) => e.id === journal.enrollmentId);
     if (own && journal.contractId === inputs.contractId && sameCommonName(own, inputs)) return { kind: "resume", enrollment: own };

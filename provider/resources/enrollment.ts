@@ -339,6 +339,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       const result = await client.updateEnrollment({
         enrollmentId,
         enrollment: enrollmentRequest(inputs),
+        pendingChangeIds: live.pendingChanges.map((c) => c.changeId),
         ...(pending && inputs.cancelPendingChanges ? { allowCancelPendingChanges: true } : {}),
         // Without drift CPS opens no change for the same body: force-renewal asks for a new certificate.
         ...(replaceFailed ? { forceRenewal: true } : {}),

@@ -253,7 +253,9 @@ describe("errors and retries", () => {
       await client.createEnrollment({ contractId: "K-1", enrollment: { ...dvEnrollment, orgId: 42 } });
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0]!.headers["content-type"]).toBe("application/vnd.akamai.cps.enrollment.v11+json");
-      expect(server.requests[0]!.json).toMatchObject({ orgId: "42" });
+      // an integer, as Akamai's v11 schema and Go client have it; preferredTrustChain omitted when unset (never null)
+      expect(server.requests[0]!.json).toMatchObject({ orgId: 42 });
+      expect(server.requests[0]!.json).not.toHaveProperty("csr.preferredTrustChain");
       expect(server.requests[0]!.json).not.toHaveProperty("networkConfiguration.fipsMode");
       client.close();
     });

@@ -79,6 +79,7 @@ describe("CPS client operations on the wire", () => {
         renewalDateCheckOverride: true,
         allowMissingCertificateAddition: false,
         deployNotBefore: "2030-01-01T00:00:00Z",
+        pendingChangeIds: [],
       }),
     );
     expect(`${request.method} ${request.target}`).toBe(
@@ -88,7 +89,7 @@ describe("CPS client operations on the wire", () => {
     expect(request.headers.accept).toBe(`${CPS}.enrollment-status.v1+json`);
     expect(result.httpStatus).toBe(200);
     server.reset(() => ({ status: 202, body: example("enrollment-status.v1.json") }));
-    expect((await client.updateEnrollment({ enrollmentId: 10002, enrollment: dvEnrollment })).httpStatus).toBe(202);
+    expect((await client.updateEnrollment({ enrollmentId: 10002, enrollment: dvEnrollment, pendingChangeIds: [] })).httpStatus).toBe(202);
     expect(server.requests[0]!.target).toBe("/cps/v2/enrollments/10002");
   });
 

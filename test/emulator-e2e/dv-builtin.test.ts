@@ -52,8 +52,9 @@ describe("DV dns-01 with the builtin CA", () => {
     const enrollment = await e2e.client.getEnrollment(enrollmentId);
     const renewalStart = Date.parse(enrollment.autoRenewalStartTime ?? "");
     const expiry = (await tlsHandshake(e2e.emulator.production as string, "www.shop.test", e2e.emulator.edgeRootsPem)).validTo.getTime();
-    // DV (Let's Encrypt, 90-day certificates): renewal starts 30 days before expiry
-    expect(Math.round((expiry - renewalStart) / 86_400_000)).toBe(30);
+    // DV (Let's Encrypt, 90-day certificates): renewal starts 20 days before expiry
+    // (https://techdocs.akamai.com/cps/reference/about-the-cps-workflow)
+    expect(Math.round((expiry - renewalStart) / 86_400_000)).toBe(20);
     const oldValues = (await e2e.client.edgeDns.getRecordSet("shop.test", "_acme-challenge.www.shop.test", "TXT"))?.rdata ?? [];
 
     const ms = renewalStart - e2e.emulator.clock.now().getTime() + 60_000;

@@ -21,7 +21,7 @@ export interface E2e {
 }
 
 export async function startE2e(options: EmulatorOptions = {}, clientOptions: { rateLimit?: { requests: number; perMs: number } } = {}): Promise<E2e> {
-  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, rateLimits: NOT_ABOUT_LIMITS, ...options });
+  const emulator = await startEmulator({ stepDurations: FAST_STEPS, validationTimeoutMs: 1000, rateLimits: NOT_ABOUT_LIMITS, createThrottle: false, ...options });
   const client = CpsClient.create({
     edgercPath: emulator.edgerc,
     section: emulator.section,

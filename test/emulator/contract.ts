@@ -126,12 +126,6 @@ export const DEVIATIONS: Deviation[] = [
     },
   },
   {
-    mediaTypes: [MEDIA("certificate-history", 2)],
-    what: "geography is the enrollment's geography (\"core\") in real data; the schema enum lists standard-worldwide|worldwide|worldwide-russia",
-    source: "examples/certificate-history.v2.json",
-    apply: (s) => at(s, "certificates/[]/geography", (n) => delete n.enum),
-  },
-  {
     mediaTypes: [MEDIA("deployments", 7), MEDIA("deployments", 8)],
     what: "production/staging are null while nothing is deployed on that network (the schema requires both objects)",
     source: "terraform-provider-akamai/edgegrid-golang ListDeployments consumers treat them as nullable",

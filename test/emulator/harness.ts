@@ -37,7 +37,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({ stepDurations: FAST_STEPS, rateLimits: NOT_ABOUT_LIMITS, ...options });
+  const emulator = await startEmulator({ stepDurations: FAST_STEPS, rateLimits: NOT_ABOUT_LIMITS, createThrottle: false, ...options });
   const client = new ContractClient(emulator.credentials, emulator.caCertPem);
   const admin = (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> =>
     new Promise((resolve, reject) => {

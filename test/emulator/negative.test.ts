@@ -93,6 +93,13 @@ describe("request bodies are validated against the version sent", () => {
       expect(String(r.body.instance)).toMatch(/\?id=[0-9a-f]{32}$/);
     });
   }
+  it("orgId is an integer and preferredTrustChain is never null (Akamai's v11/v12 schemas)", async () => {
+    const asString = { ...dvEnrollment("orgid.example"), orgId: "42" };
+    expect((await h.client.request("POST", "/cps/v2/enrollments?contractId=K-V", { accept: T("enrollment-status", 1), contentType: T("enrollment", 11), body: asString })).status).toBe(400);
+    const nullChain = dvEnrollment("chain.example");
+    (nullChain.csr as J).preferredTrustChain = null;
+    expect((await h.client.request("POST", "/cps/v2/enrollments?contractId=K-V", { accept: T("enrollment-status", 1), contentType: T("enrollment", 12), body: nullChain })).status).toBe(400);
+  });
   it("fipsMode is v12 only", async () => {
     const body = dvEnrollment("fips.example");
     (body.networkConfiguration as J).fipsMode = true;

@@ -40,7 +40,7 @@ describe("the installed package", () => {
 
   beforeAll(async () => {
     copy = await installPackedCopy(PROJECT_ROOT);
-    emulator = await startEmulator({ rateLimits: { enabled: false } }); // not a test of the account budget
+    emulator = await startEmulator({ rateLimits: { enabled: false }, createThrottle: false }); // not a test of the account budget
     for (const shim of ["enrollmentShim", "dvValidationShim", "deploymentShim", "edgeDnsTxtRecordShim"]) {
       texts[shim] = await serializeProviderFromModule({ cwd: copy.dir, module: providersModule(copy), exportName: shim });
     }

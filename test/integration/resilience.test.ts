@@ -67,6 +67,10 @@ describe("interrupted and refused runs resume", () => {
     expect(refused.state?.id).toMatch(/^\d+$/); // partial state: Pulumi keeps the enrollment
     const id = Number(refused.state!.id);
 
+    // An ID list acknowledges exactly those IDs: the real SNI_DNS_OVERLAP text is refused, and named, under another ID.
+    const otherId = await stack.driver.up("Enrollment", "shop", { ...inputs, preVerificationWarnings: ["OVERLAPPING_TRAFFIC_CLASS"] });
+    expect(otherId.op).toBe("failed");
+    if (otherId.op === "failed") expect(otherId.message).toMatch(/SNI_DNS_OVERLAP: Name \[api\./);
     const allowed = await stack.driver.up("Enrollment", "shop", { ...inputs, preVerificationWarnings: ["SNI_DNS_OVERLAP", "OVERLAPPING_TRAFFIC_CLASS"] });
     if (allowed.op === "failed") throw new Error(allowed.message);
     expect(allowed.op).toBe("update");
@@ -87,7 +91,7 @@ describe("interrupted and refused runs resume", () => {
     if (d.op === "failed") throw new Error(d.message);
     const oldChallenges = stack.driver.outputs("www").dnsChallenges as Challenges;
 
-    await stack.admin("POST", "/clock/advance", { days: 65 }); // into the renewal window of a 90-day certificate
+    await stack.admin("POST", "/clock/advance", { days: 75 }); // into the renewal window of a 90-day DV certificate (it opens 20 days before expiry)
     await stack.driver.newRun();
     const preview = await stack.driver.preview("Enrollment", "www", enrollmentInputs(ZONE));
     expect(preview.changes).toBe("some");

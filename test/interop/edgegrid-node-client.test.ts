@@ -65,7 +65,7 @@ const ENROLLMENT = {
 describe("Akamai's Node.js EdgeGrid client against the emulator", () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimits: { enabled: false } }); // not a test of the account budget
+    emulator = await startEmulator({ rateLimits: { enabled: false }, createThrottle: false }); // not a test of the account budget
   });
   afterAll(async () => {
     await emulator?.stop();

@@ -45,7 +45,7 @@ export class EmulatorWorld {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorWorld> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cps-program-test-"));
     try {
-      const emulator = await startEmulator({ rateLimits: NOT_ABOUT_LIMITS, ...options, dataDir: path.join(dir, "emulator") });
+      const emulator = await startEmulator({ rateLimits: NOT_ABOUT_LIMITS, createThrottle: false, ...options, dataDir: path.join(dir, "emulator") });
       if (!emulator.dns || !emulator.production || !emulator.edgeRoots) throw new Error("the emulator did not start its DNS server and edge listeners");
       return new EmulatorWorld(emulator, dir);
     } catch (error) {

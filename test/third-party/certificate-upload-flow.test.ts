@@ -100,7 +100,7 @@ describe("CertificateUpload through the engine path", () => {
 
   it("picks up a CPS renewal: preview shows it, the new CSR is issued and uploaded into the renewal change", async () => {
     const oldFingerprints = stack.driver.outputs("tp").csrFingerprints as Csrs;
-    await stack.admin("POST", "/clock/advance", { days: 95 });
+    await stack.admin("POST", "/clock/advance", { days: 125 }); // third-party renewals open 60 days before expiry: day 120 of these 180-day certificates
     const uploadInputs = () => toPropertyMap({ enrollmentId, certificates: stack.driver.states.get("upload")!.inputs.certificates, timeout: "1m" });
     // Wait (with a deadline) until the emulator has opened the renewal and preview notices it.
     const deadline = Date.now() + 20_000;

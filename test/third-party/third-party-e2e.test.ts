@@ -123,7 +123,7 @@ describeWithPebble.each([
           certificates,
           csrFingerprints: enrollment.csrFingerprints,
           expectedSans: enrollment.domains,
-          postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE"],
+          postVerificationWarnings: ["TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED"],
           acknowledgeChangeManagement: true,
           waitForDeployment: "production",
           timeout: "2m",
@@ -150,7 +150,7 @@ describeWithPebble.each([
     const ops = await upProgram();
     expect(Object.values(ops).every((op) => op === "create")).toBe(true);
     const out = stack.driver.outputs("shop-upload");
-    expect(out.acknowledgedWarnings).toContain("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE");
+    expect(out.acknowledgedWarnings).toContain("TRUST_CHAIN_TERMINATES_WITH_NON_STANDARD_CERTIFICATE_DETAILED");
     expect((out.production as { matchesInputs: boolean }).matchesInputs).toBe(true);
     await expectLive();
   });
@@ -166,7 +166,7 @@ describeWithPebble.each([
   // covered in acme-issuance.test.ts, and this leg waits out the Enrollment's 15 s live-list cache.
   (eab ? it.skip : it)("renews: the next run after CPS opens a renewal re-issues from the new CSRs and re-uploads", async () => {
     const before = await expectLive();
-    await stack.admin("POST", "/clock/advance", { days: 95 });
+    await stack.admin("POST", "/clock/advance", { days: 125 }); // third-party renewals open 60 days before expiry: day 120 of these 180-day certificates
     // Wait (with a deadline) until CPS has opened the renewal and a preview shows it (the
     // Enrollment's diff reads a live list cached for 15 s within one provider process).
     const deadline = Date.now() + 30_000;
