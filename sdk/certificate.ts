@@ -128,6 +128,8 @@ export class Certificate extends pulumi.ComponentResource {
       {
         ...deployment,
         acknowledgeChangeManagement: deployment?.acknowledgeChangeManagement ?? changeManagement.apply((cm) => cm && deployTo === "production"),
+        // One opt-in for the whole certificate: the Deployment refuses its delete while live on production unless set.
+        allowDeleteWhileDeployed: deployment?.allowDeleteWhileDeployed ?? enrollmentArgs.allowDeleteWhileDeployed,
         enrollmentId: this.enrollment.enrollmentId,
         network: deployTo,
       },

@@ -126,8 +126,8 @@ describeWithGo("Akamai's Go client (edgegrid-golang pkg/cps) against the emulato
     expect(result<{ csrs: { csr: string }[] }>("GetChangeThirdPartyCSR").csrs[0].csr).toContain("BEGIN CERTIFICATE REQUEST");
     expect(named("UploadThirdPartyCertAndTrustChain")).toHaveLength(1);
     // a SAN shared with the DV enrollment, and one the test CA left out of the certificate
-    expect(result<{ warnings: string }>("GetChangePreVerificationWarnings").warnings).toMatch(/overlapping a DNS name/);
-    expect(result<{ warnings: string }>("GetChangePostVerificationWarnings").warnings).toMatch(/SAN name is missing/);
+    expect(result<{ warnings: string }>("GetChangePreVerificationWarnings").warnings).toMatch(/is overlapping DNS name of one or more enrollments/);
+    expect(result<{ warnings: string }>("GetChangePostVerificationWarnings").warnings).toMatch(/SAN name \[[^\]]+\] is missing from the certificate/);
     expect(named("AcknowledgePostVerificationWarnings")).toHaveLength(1);
   });
 

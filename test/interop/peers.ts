@@ -6,6 +6,7 @@
  * `.ci/interop-peers.sh` prepares both peers (the venv with edgegrid-python, the Go program's
  * binary) in the same cache folder this file reads, so the first jest run does not pay for it.
  */
+import { NOT_ABOUT_LIMITS } from "../support/limits";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,7 +19,8 @@ import { FAST_STEPS } from "../emulator/harness";
  * enrollments in one contract within seconds and poll change status often, so Akamai's creation
  * throttle stays off here (and any per-account request budget must be raised here too).
  */
-export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: FAST_STEPS, validationTimeoutMs: 1000, createThrottle: false };
+// Not tests of the account budget or the creation throttle: the peers poll fast and create several enrollments.
+export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: FAST_STEPS, validationTimeoutMs: 1000, createThrottle: false, rateLimits: NOT_ABOUT_LIMITS };
 
 /** `${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps`, as in .ci/interop-peers.sh. */
 export const PEER_CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-akamai-cps");
