@@ -20,7 +20,9 @@ import { FAST_STEPS } from "../emulator/harness";
  * throttle stays off here (and any per-account request budget must be raised here too).
  */
 // Not tests of the account budget or the creation throttle: the peers poll fast and create several enrollments.
-export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: FAST_STEPS, validationTimeoutMs: 1000, createThrottle: false, rateLimits: NOT_ABOUT_LIMITS };
+// CPS also re-checks DV challenges on its own schedule; here that would race the Go client's
+// acknowledgement (which then meets a change already past the input), so the recheck is an hour away.
+export const PEER_EMULATOR_OPTIONS: EmulatorOptions = { stepDurations: { ...FAST_STEPS, "dv-recheck-interval": 3_600_000 }, validationTimeoutMs: 1000, createThrottle: false, rateLimits: NOT_ABOUT_LIMITS };
 
 /** `${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps`, as in .ci/interop-peers.sh. */
 export const PEER_CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-akamai-cps");
