@@ -30,6 +30,8 @@ export interface CliRunOptions {
   clearPendingCreates?: boolean;
   /** `pulumi preview --expect-no-changes`. */
   expectNoChanges?: boolean;
+  /** Environment variables for the CLI on top of this process's (PULUMI_HOME, PULUMI_BACKEND_URL, …). */
+  env?: Record<string, string>;
   /** The CLI's stdout, as it prints it (default: this process's stdout). */
   onOutput?: (text: string) => void;
   /** The CLI's stderr (default: this process's stderr). */
@@ -63,7 +65,7 @@ export async function runWithPulumiCli(options: CliRunOptions): Promise<number> 
   prepareWorkDir(options.workDir, options.programDir);
   const { program } = loadProgram(options.programDir);
   const pulumiCommand = await PulumiCommand.get(options.cliRoot ? { root: options.cliRoot } : {});
-  const workspace = await LocalWorkspace.create({ workDir: options.workDir, pulumiCommand, program });
+  const workspace = await LocalWorkspace.create({ workDir: options.workDir, pulumiCommand, program, ...(options.env ? { envVars: options.env } : {}) });
   const stack = await Stack.createOrSelect(options.stack, workspace);
   const streams = { onOutput, onError, color: "never" as const };
   try {

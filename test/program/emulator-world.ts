@@ -94,21 +94,26 @@ export class EmulatorWorld {
     return zoneBody.parse(await this.admin("GET", `/dns/zones/${zone}`)).records.filter((r) => r.type === "TXT");
   }
 
+  /** The demo's config keys pointing a program at this emulator (`namespace`: the program's config namespace). */
+  config(namespace: string, zone: string): Record<string, string> {
+    const e = this.emulator;
+    return {
+      "pulumi-akamai-cps:edgerc": e.edgerc,
+      "pulumi-akamai-cps:section": e.section,
+      "pulumi-akamai-cps:caCertPath": e.caCert,
+      "pulumi-akamai-cps:dnsResolvers": e.dns!,
+      [`${namespace}:zone`]: zone,
+      [`${namespace}:productionEdge`]: e.production!,
+      [`${namespace}:edgeRootsFile`]: e.edgeRoots!,
+    };
+  }
+
   /**
    * A stack of `program` (a directory with Pulumi.yaml) against this emulator: writes
    * `Pulumi.<stack>.yaml` with the demo's config keys (`namespace` is the program's config namespace).
    */
   stack(options: { program: string; stack: string; namespace: string; zone: string }): EngineRunOptions {
-    const e = this.emulator;
-    const config: Record<string, string> = {
-      "pulumi-akamai-cps:edgerc": e.edgerc,
-      "pulumi-akamai-cps:section": e.section,
-      "pulumi-akamai-cps:caCertPath": e.caCert,
-      "pulumi-akamai-cps:dnsResolvers": e.dns!,
-      [`${options.namespace}:zone`]: options.zone,
-      [`${options.namespace}:productionEdge`]: e.production!,
-      [`${options.namespace}:edgeRootsFile`]: e.edgeRoots!,
-    };
+    const config = this.config(options.namespace, options.zone);
     const configFile = path.join(this.dir, `Pulumi.${options.stack}.yaml`);
     fs.writeFileSync(configFile, "config:\n" + Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n") + "\n");
     return { cwd: options.program, stack: options.stack, stateFile: path.join(this.dir, `${options.stack}.state.json`), configFile };
