@@ -6,7 +6,7 @@
  * Automation API with the program inline: no Node.js language host is built), as a child process
  * a test can kill -9 with everything it started.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -71,7 +71,7 @@ export class CliStack {
 
   /** `pulumi stack init`, then `pulumi config set` for each value (`--secret` for `secrets`). */
   async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
-    this.expectOk(await this.pulumi(["stack", "init", this.name]));
+    this.expectOk(await this.pulumi(["stack", "init"]));
     for (const [key, value] of Object.entries(config)) this.expectOk(await this.pulumi(["config", "set", key, value]));
     for (const [key, value] of Object.entries(secrets)) this.expectOk(await this.pulumi(["config", "set", "--secret", key, value]));
   }

@@ -6,7 +6,6 @@
  * - a `pulumi up` refused on pre-verification warnings keeps the enrollment in state, and the
  *   next `up` with the warnings allowed continues that enrollment.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
 import { waitFor } from "../program/wait";
@@ -79,20 +78,49 @@ describeWithPulumiCli("runs of the Pulumi CLI that were interrupted or refused",
     await world.admin("PUT", "/config/step-durations", { "check-for-cert": fast["check-for-cert"], "dv-recheck-interval": fast["dv-recheck-interval"] });
     await world.admin("POST", "/clock/advance", { ms: TEN_MINUTES });
 
+    // What the real CLI does next, and what docs/troubleshooting.md tells the user to type:
+    // 1. `pulumi up` is refused: the killed run's lock is still there.
     const locked = await stack.run("up");
-    console.log(locked.output);
-    const cancel = await stack.pulumi(["cancel", "--yes"]);
-    console.log(cancel.output);
+    expectExit(locked, 1);
+    expect(locked.output).toMatch(/the stack is currently locked by 1 lock\(s\).*`pulumi cancel`/s);
+    // 2. `pulumi cancel` removes it.
+    expect(stack.expectOk(await stack.pulumi(["cancel", "--yes"])).output).toMatch(/has been canceled/);
+    // 3. `pulumi refresh --clear-pending-creates` drops the pending create (CPS keeps the enrollment, which is in state).
     const refresh = await stack.run("refresh", ["--clear-pending-creates"]);
-    console.log(refresh.output);
+    expectExit(refresh, 0);
+    expect((await stack.exportState()).state.deployment.pending_operations ?? []).toEqual([]);
+    // 4. `pulumi up` creates DvValidation again, which finds the certificate issued, and deploys it.
     const up = await stack.run("up");
-    console.log(up.output);
     expectExit(up, 0);
     const outputs = await stack.outputs();
     expect(outputs.tlsCheck).toMatch(/^OK/);
     const { state } = await stack.exportState();
     expect(state.deployment.pending_operations ?? []).toEqual([]);
+    expect(up.output).not.toMatch(/pending operations/);
     expect((await world.enrollmentsFor(cn)).map((e) => e.id)).toEqual([outputs.enrollmentId]);
-    void fs;
   }, 400_000);
+
+  it("an up refused on pre-verification warnings keeps the enrollment, and the next up with them allowed continues it", async () => {
+    const zone = "warned.test";
+    await world.createZone(zone);
+    // The first certificate holds api.<zone>; a second one naming it again makes CPS warn.
+    const first = new CliStack(cli, world.dir, FIXTURE, "first");
+    await first.init({ ...world.config("cli-certificate", zone), "cli-certificate:sans": JSON.stringify([`api.${zone}`]), "cli-certificate:deploy": "false" });
+    expectExit(await first.run("up"), 0);
+
+    const second = new CliStack(cli, world.dir, FIXTURE, "second");
+    await second.init({ ...world.config("cli-certificate", zone), "cli-certificate:commonName": `shop.${zone}`, "cli-certificate:sans": JSON.stringify([`api.${zone}`]), "cli-certificate:deploy": "false" });
+    const refused = await second.run("up");
+    expectExit(refused, 1);
+    expect(refused.output).toMatch(/pre-verification warnings.*(SNI_DNS_OVERLAP|OVERLAPPING_TRAFFIC_CLASS)/s);
+    const kept = (await second.exportState()).state.deployment.resources?.find((r) => r.type.endsWith(":Enrollment"));
+    expect(kept?.id).toMatch(/^\d+$/);
+
+    second.expectOk(await second.pulumi(["config", "set", "cli-certificate:preVerificationWarnings", JSON.stringify(["SNI_DNS_OVERLAP", "OVERLAPPING_TRAFFIC_CLASS"])]));
+    const allowed = await second.run("up");
+    expectExit(allowed, 0);
+    expect(allowed.output).toMatch(/^ ~ +pulumi-nodejs:dynamic\/akamai-cps:Enrollment www updated/m);
+    expect((await second.outputs()).enrollmentId).toBe(Number(kept!.id));
+    expect((await world.enrollmentsFor(`shop.${zone}`)).map((e) => e.id)).toEqual([Number(kept!.id)]);
+  }, 300_000);
 });

@@ -38,7 +38,12 @@ export function processTree(root: number): Array<{ pid: number; comm: string }> 
   const tree = new Set<number>([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (!tree.has(p.pid) && tree.has(p.ppid)) (tree.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
   }
   return all.filter((p) => tree.has(p.pid) && p.state !== "Z").map(({ pid, comm }) => ({ pid, comm }));
 }
