@@ -41,7 +41,10 @@ function resolveEntry(dir: string, main: string | undefined): string {
  * TypeScript programs run through the SDK's vendored ts-node, as the language host runs them
  * (`@pulumi/pulumi/cmd/run`), with the project's `typescript`. Type checking is `tsc`'s job.
  */
+let typeScriptRegistered = false;
 function registerTypeScript(): void {
+  if (typeScriptRegistered) return;
+  typeScriptRegistered = true;
   const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
   const tsNode: { register(options: Record<string, unknown>): unknown } = require(path.join(sdkDir, "vendor", "ts-node@7.0.1"));
   tsNode.register({
@@ -60,6 +63,9 @@ export function loadProgram(dir: string): LoadedProgram {
     entry,
     program: async () => {
       if (entry.endsWith(".ts")) registerTypeScript();
+      // Every run declares the resources anew (a second command in the same process included):
+      // the entry's top level must run again, so it must not come from the module cache.
+      delete require.cache[require.resolve(entry)];
       const exports: Record<string, unknown> = require(entry);
       return { ...exports };
     },

@@ -3,13 +3,13 @@
  * through `@pulumi/pulumi/automation` with an inline program. The CLI is started with
  * `--client=<addr>` and runs the program through the SDK's in-process language server, so no
  * Node.js language host (`pulumi-language-nodejs`) is needed: its Go module has no version tags
- * and the module proxy serves none of its versions (see docs/testing-with-the-pulumi-cli.md).
+ * and the module proxy serves none of its versions (scripts/pulumi-cli.sh).
  * Everything else is the engine a user runs: planning, diff display, the checkpoint and its
  * pending operations, the stack lock, the secrets provider, the dynamic-provider plugin.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { CommandError, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { loadProgram } from "./load-program";
 
 export type CliCommand = "up" | "preview" | "refresh" | "destroy";
@@ -58,7 +58,7 @@ export function prepareWorkDir(workDir: string, programDir: string): void {
   }
 }
 
-/** Runs one command; resolves with the CLI's exit code (0 = success). */
+/** Runs one command; resolves with 0 when the CLI succeeded, 1 when it failed. */
 export async function runWithPulumiCli(options: CliRunOptions): Promise<number> {
   const onOutput = options.onOutput ?? ((text: string) => process.stdout.write(text));
   const onError = options.onError ?? ((text: string) => process.stderr.write(text));
@@ -85,10 +85,8 @@ export async function runWithPulumiCli(options: CliRunOptions): Promise<number> 
     }
     return 0;
   } catch (error) {
-    // The CLI printed its own diagnostics (onOutput/onError); CommandError repeats them all.
-    const code = error instanceof Error ? /code: (-?\d+)/.exec(error.message)?.[1] : undefined;
-    onError(`pulumi ${options.command} failed${code ? ` (exit code ${code})` : ""}\n`);
-    if (!code) onError(`${error instanceof Error ? error.message : String(error)}\n`);
+    // A CommandError repeats everything the CLI printed (already streamed above): say only which command failed.
+    onError(error instanceof CommandError ? `pulumi ${options.command} failed\n` : `pulumi ${options.command} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

@@ -3,6 +3,8 @@
 # ordinary `go` client. Used by .ci/run, the real-engine tests (test/program-cli/) and developers.
 #
 #   bash scripts/pulumi-cli.sh ensure    # build if missing, then print the bin dir (put it on PATH)
+#   bash scripts/pulumi-cli.sh ensure --if-go   # same, but only say so and succeed when Go is absent
+#                                               # (npm test: the real-engine tests then skip with that reason)
 #   bash scripts/pulumi-cli.sh bin-dir   # print the bin dir without building (may not exist yet)
 #   bash scripts/pulumi-cli.sh version   # print the pinned version (vX.Y.Z)
 #
@@ -11,8 +13,8 @@
 #   pulumi                           the CLI (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 #   pulumi-resource-pulumi-nodejs    the dynamic-provider launcher (runs @pulumi/pulumi/cmd/dynamic-provider)
 # The Node.js language host is not built: its module has no version tags, and the proxy serves no
-# version of it (see docs/testing-with-the-pulumi-cli.md), so the tests drive the CLI through
-# @pulumi/pulumi/automation with inline programs, which need no language host.
+# version of it (not even a pseudo-version), so the tests and the demo drive the CLI through
+# @pulumi/pulumi/automation with inline programs, which need no language host (automation/run.ts).
 #
 # Cache: ${PULUMI_AKAMAI_CPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-akamai-cps}/pulumi-cli/<version>/
 # (outside the repository; nothing built here is committed). A second run only checks
@@ -91,6 +93,10 @@ EOF
 
 case "${1:-ensure}" in
   ensure)
+    if [ "${2:-}" = "--if-go" ] && ! is_built && ! command -v go >/dev/null 2>&1; then
+      echo "pulumi-cli.sh: go is not on PATH, so the Pulumi CLI is not built and the real-engine tests (test/program-cli) will be skipped" >&2
+      exit 0
+    fi
     if ! is_built; then
       mkdir -p "$DIR"
       # One build at a time per cache (CI steps, parallel jest workers, a developer's shell).
