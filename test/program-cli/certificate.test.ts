@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EmulatorWorld, ensureSelfLink } from "./emulator-world";
+import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
 import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
 import { describeWithPulumiCli } from "./pulumi-cli";
 

@@ -7,8 +7,8 @@
  *   next `up` with the warnings allowed continues that enrollment.
  */
 import * as path from "path";
-import { EmulatorWorld, ensureSelfLink } from "./emulator-world";
-import { waitFor } from "./wait";
+import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
+import { waitFor } from "../program/wait";
 import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
 import { isAlive, processTree } from "./processes";
 import { describeWithPulumiCli } from "./pulumi-cli";

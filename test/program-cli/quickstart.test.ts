@@ -5,7 +5,7 @@
  * while the certificate is live on production.
  * Needs dist/ and the CLI (scripts/pulumi-cli.sh): `npm test` builds both first.
  */
-import { EmulatorWorld, ensureSelfLink } from "./emulator-world";
+import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
 import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
 import { describeWithPulumiCli, PROJECT_ROOT } from "./pulumi-cli";
 

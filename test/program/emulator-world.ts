@@ -1,14 +1,16 @@
 /**
- * The world a real-engine test runs in: the CPS emulator in-process (own temp data dir, which also
- * holds the stacks' workspaces and file:// backend), its admin API, and the stack config that
- * points a program at it, the way `npm run demo` points the quickstart at it (demo/run.ts).
+ * The world a program-level test runs in: the CPS emulator in-process (own temp data dir), its
+ * admin API, and per-stack config and state files in a temp dir, set up the way `npm run demo`
+ * points the quickstart at the emulator (demo/run.ts). Used by the local-engine programs here and
+ * the real-engine suite (test/program-cli/).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { z } from "zod";
 import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../emulator";
-import { PROJECT_ROOT } from "./pulumi-cli";
+import { toPropertyMap, unwrapSecretsInMap } from "../../engine/propertyValues";
+import { PROJECT_ROOT, type EngineRunOptions } from "./engine-child";
 
 /** The programs import "pulumi-akamai-cps" (the providers do at run time): this checkout's build. */
 export function ensureSelfLink(): void {
@@ -26,6 +28,13 @@ const dnsRecord = z.object({ name: z.string(), type: z.string(), rdata: z.array(
 const zoneBody = z.object({ zone: z.string(), records: z.array(dnsRecord) });
 const changeBody = z.object({ status: z.string() });
 const enrollmentRecord = z.object({ view: z.object({ networkConfiguration: z.object({ mustHaveCiphers: z.string() }) }) });
+
+const stateFileSchema = z.object({
+  resources: z.array(z.object({ type: z.string(), name: z.string(), custom: z.boolean(), id: z.string().optional() })),
+  outputs: z.record(z.string(), z.unknown()),
+  pendingOperations: z.array(z.object({ urn: z.string(), operation: z.string() })),
+});
+export type StateFile = z.infer<typeof stateFileSchema>;
 
 export class EmulatorWorld {
   private constructor(
@@ -99,4 +108,32 @@ export class EmulatorWorld {
       [`${namespace}:edgeRootsFile`]: e.edgeRoots!,
     };
   }
+
+  /**
+   * A stack of `program` (a directory with Pulumi.yaml) against this emulator: writes
+   * `Pulumi.<stack>.yaml` with the demo's config keys (`namespace` is the program's config namespace).
+   */
+  stack(options: { program: string; stack: string; namespace: string; zone: string }): EngineRunOptions {
+    const config = this.config(options.namespace, options.zone);
+    const configFile = path.join(this.dir, `Pulumi.${options.stack}.yaml`);
+    fs.writeFileSync(configFile, "config:\n" + Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n") + "\n");
+    return { cwd: options.program, stack: options.stack, stateFile: path.join(this.dir, `${options.stack}.state.json`), configFile };
+  }
+}
+
+export function readState(stateFile: string): StateFile {
+  return stateFileSchema.parse(JSON.parse(fs.readFileSync(stateFile, "utf8")));
+}
+
+/** The stack outputs as the program exported them (secret markers removed). */
+export function stackOutputs(state: StateFile): Record<string, unknown> {
+  return unwrapSecretsInMap(toPropertyMap(state.outputs));
+}
+
+/** `akamai-cps:index:Enrollment`-style short type names of the custom resources in the state. */
+export function resourceTypes(state: StateFile): string[] {
+  return state.resources
+    .filter((r) => r.custom)
+    .map((r) => r.type.split(":").pop()!)
+    .sort();
 }
