@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { startEmulator, RunningEmulator } from "../emulator";
 import { runEngine, unwrapSecrets, PropertyValue } from "../engine";
+import { prepareWorkDir, runWithPulumiCli } from "../automation/run";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const STACK = "demo";
@@ -35,30 +36,43 @@ function yamlConfig(values: Record<string, string>): string {
   return "config:\n" + Object.entries(values).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n") + "\n";
 }
 
-function hasPulumiCli(): boolean {
-  const r = spawnSync("pulumi", ["version"], { stdio: "ignore" });
-  return r.status === 0;
+/** `pulumi version` of the CLI on PATH, or undefined when there is none. */
+function pulumiCliVersion(): string | undefined {
+  const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: "inherit" });
+    const child = spawn(cmd, args, { cwd, env, stdio: "inherit" });
     child.on("exit", (code) => resolve(code ?? 1));
   });
 }
 
+/**
+ * The real engine: the `pulumi` on PATH, offline (its own PULUMI_HOME, a file:// backend, a
+ * passphrase secrets provider), running the quickstart through the Automation API as an inline
+ * program, which needs no Node.js language host (automation/run.ts says why).
+ */
 async function withPulumiCli(tmp: string, config: Record<string, string>): Promise<Record<string, unknown> | undefined> {
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${tmp}`,
+  const workDir = path.join(tmp, "workspace");
+  prepareWorkDir(workDir, ROOT);
+  const backend = path.join(tmp, "backend");
+  fs.mkdirSync(backend);
+  const offline = {
+    PULUMI_HOME: path.join(tmp, "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${backend}`,
     PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
-    PULUMI_SKIP_UPDATE_CHECK: "1",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   };
-  if ((await run("pulumi", ["stack", "init", STACK, "--non-interactive"], env)) !== 0) return undefined;
-  for (const [k, v] of Object.entries(config)) if ((await run("pulumi", ["config", "set", "--stack", STACK, k, v], env)) !== 0) return undefined;
-  if ((await run("pulumi", ["up", "--yes", "--stack", STACK, "--non-interactive"], env)) !== 0) return undefined;
-  await run("pulumi", ["preview", "--stack", STACK, "--expect-no-changes", "--non-interactive"], env);
-  const out = spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, env, encoding: "utf8" });
+  const env = { ...process.env, ...offline };
+  const pulumi = (args: string[]) => run("pulumi", [...args, "--stack", STACK, "--non-interactive"], workDir, env);
+  if ((await pulumi(["stack", "init"])) !== 0) return undefined;
+  for (const [k, v] of Object.entries(config)) if ((await pulumi(["config", "set", k, v])) !== 0) return undefined;
+  if ((await runWithPulumiCli({ command: "up", programDir: ROOT, workDir, stack: STACK, env: offline })) !== 0) return undefined;
+  if ((await runWithPulumiCli({ command: "preview", programDir: ROOT, workDir, stack: STACK, env: offline, expectNoChanges: true })) !== 0) say("warning: the preview after `up` was not empty");
+  const out = spawnSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", STACK], { cwd: workDir, env, encoding: "utf8" });
   return out.status === 0 ? (JSON.parse(out.stdout) as Record<string, unknown>) : undefined;
 }
 
@@ -108,8 +122,9 @@ async function main(): Promise<number> {
       "quickstart:edgeRootsFile": emulator.edgeRoots,
     };
     let outputs: Record<string, unknown> | undefined;
-    if (hasPulumiCli()) {
-      say("Running the quickstart program with the Pulumi CLI (local file backend in a temp dir)...");
+    const cliVersion = pulumiCliVersion();
+    if (cliVersion) {
+      say(`Running the quickstart program with the Pulumi CLI ${cliVersion} (local file backend in a temp dir)...`);
       outputs = await withPulumiCli(tmp, config);
     } else {
       say("The Pulumi CLI is not on PATH: running the quickstart program with this project's local engine.");

@@ -1,7 +1,8 @@
 /**
  * The world a program-level test runs in: the CPS emulator in-process (own temp data dir), its
  * admin API, and per-stack config and state files in a temp dir, set up the way `npm run demo`
- * points the quickstart at the emulator (demo/run.ts).
+ * points the quickstart at the emulator (demo/run.ts). Used by the local-engine programs here and
+ * the real-engine suite (test/program-cli/).
  */
 import { NOT_ABOUT_LIMITS } from "../support/limits";
 import * as fs from "fs";
@@ -95,13 +96,10 @@ export class EmulatorWorld {
     return zoneBody.parse(await this.admin("GET", `/dns/zones/${zone}`)).records.filter((r) => r.type === "TXT");
   }
 
-  /**
-   * A stack of `program` (a directory with Pulumi.yaml) against this emulator: writes
-   * `Pulumi.<stack>.yaml` with the demo's config keys (`namespace` is the program's config namespace).
-   */
-  stack(options: { program: string; stack: string; namespace: string; zone: string }): EngineRunOptions {
+  /** The demo's config keys pointing a program at this emulator (`namespace`: the program's config namespace). */
+  config(namespace: string, zone: string): Record<string, string> {
     const e = this.emulator;
-    const config: Record<string, string> = {
+    return {
       "pulumi-akamai-cps:edgerc": e.edgerc,
       "pulumi-akamai-cps:section": e.section,
       "pulumi-akamai-cps:caCertPath": e.caCert,
@@ -109,10 +107,18 @@ export class EmulatorWorld {
       "pulumi-akamai-cps:requestsPerMinute": "1000000",
       "pulumi-akamai-cps:requestsPerTwoSeconds": "1000000",
       "pulumi-akamai-cps:dnsResolvers": e.dns!,
-      [`${options.namespace}:zone`]: options.zone,
-      [`${options.namespace}:productionEdge`]: e.production!,
-      [`${options.namespace}:edgeRootsFile`]: e.edgeRoots!,
+      [`${namespace}:zone`]: zone,
+      [`${namespace}:productionEdge`]: e.production!,
+      [`${namespace}:edgeRootsFile`]: e.edgeRoots!,
     };
+  }
+
+  /**
+   * A stack of `program` (a directory with Pulumi.yaml) against this emulator: writes
+   * `Pulumi.<stack>.yaml` with the demo's config keys (`namespace` is the program's config namespace).
+   */
+  stack(options: { program: string; stack: string; namespace: string; zone: string }): EngineRunOptions {
+    const config = this.config(options.namespace, options.zone);
     const configFile = path.join(this.dir, `Pulumi.${options.stack}.yaml`);
     fs.writeFileSync(configFile, "config:\n" + Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n") + "\n");
     return { cwd: options.program, stack: options.stack, stateFile: path.join(this.dir, `${options.stack}.state.json`), configFile };

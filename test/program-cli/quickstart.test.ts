@@ -1,0 +1,110 @@
+/**
+ * The quickstart program (root Pulumi.yaml, what `npm run demo` runs) through the real Pulumi
+ * engine: `pulumi up` → `preview` with no changes → an out-of-band edit in Control Center (the
+ * emulator's admin API) → `preview` shows it → `up` repairs it → `refresh` → `destroy` refused
+ * while the certificate is live on production.
+ * Needs dist/ and the CLI (scripts/pulumi-cli.sh): `npm test` builds both first.
+ */
+import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
+import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
+import { describeWithPulumiCli, PROJECT_ROOT } from "./pulumi-cli";
+
+const ZONE = "example.test";
+const NAMES = [`www.${ZONE}`, ZONE, `api.${ZONE}`];
+
+function expectExit(run: CliExit, code: number): void {
+  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
+}
+
+/** The CLI's step lines, e.g. ` ~  pulumi-nodejs:dynamic/akamai-cps:Enrollment www update [diff: ~sans]`. */
+function stepLines(output: string): string[] {
+  return output.split("\n").filter((line) => /^ [+~-]\S* +pulumi-nodejs:dynamic\//.test(line));
+}
+
+describeWithPulumiCli("the quickstart program with the Pulumi CLI", (cli) => {
+  let world: EmulatorWorld;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    ensureSelfLink();
+    world = await EmulatorWorld.start();
+    await world.createZone(ZONE);
+    stack = new CliStack(cli, world.dir, PROJECT_ROOT, "quickstart");
+    await stack.init(world.config("quickstart", ZONE));
+  }, 60_000);
+
+  afterAll(async () => {
+    await killAllRuns();
+    await world?.stop();
+  });
+
+  it("up issues, validates, deploys and verifies one certificate", async () => {
+    const up = await stack.run("up");
+    expectExit(up, 0);
+    expect(up.output).toMatch(/Resources:\s+\+ 7 created/);
+
+    const outputs = await stack.outputs();
+    expect(outputs.tlsCheck).toMatch(/^OK/);
+    expect(outputs.subjectAltNames).toEqual(expect.arrayContaining(NAMES));
+    const enrollments = await world.enrollmentsFor(NAMES[0]!);
+    expect(enrollments.map((e) => e.id)).toEqual([outputs.enrollmentId]);
+
+    const { state } = await stack.exportState();
+    expect(state.deployment.pending_operations ?? []).toEqual([]);
+    const types = (state.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.type.split(":").pop()).sort();
+    expect(types).toEqual(["Deployment", "DvValidation", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment"]);
+  }, 180_000);
+
+  it("preview right after up shows no changes", async () => {
+    const preview = await stack.run("preview", ["--expect-no-changes"]);
+    expectExit(preview, 0);
+    expect(stepLines(preview.output)).toEqual([]);
+  }, 90_000);
+
+  it("preview after a Control Center edit names the resource and the drifted property, and changes nothing", async () => {
+    const [enrollment] = await world.enrollmentsFor(NAMES[0]!);
+    await world.admin("PATCH", `/enrollments/${enrollment!.id}`, { networkConfiguration: { mustHaveCiphers: "ak-akamai-2018q3" } });
+    const before = (await stack.exportState()).text;
+
+    const preview = await stack.run("preview");
+    expectExit(preview, 0);
+    // The engine names no property for a dynamic provider's diff when the inputs did not change
+    // (it diffs inputs itself)...
+    expect(stepLines(preview.output)).toContainEqual(expect.stringMatching(/^ ~ +pulumi-nodejs:dynamic\/akamai-cps:Enrollment www update *$/));
+    // ...so the provider's own line, shown under the stack's diagnostics, names it.
+    expect(preview.output).toMatch(/^Diagnostics:\n(?: .*\n)*? +\[cps\] www: live enrollment \d+ differs from the program in: mustHaveCiphers$/m);
+    expect(stepLines(preview.output).filter((line) => /replace|delete/.test(line))).toEqual([]);
+    expect((await stack.exportState()).text).toBe(before);
+    expect(await world.mustHaveCiphers(enrollment!.id)).toBe("ak-akamai-2018q3");
+  }, 90_000);
+
+  it("up repairs the drift on the same enrollment, and a following preview shows no changes", async () => {
+    const [enrollment] = await world.enrollmentsFor(NAMES[0]!);
+    const serialBefore = (await stack.outputs()).serialNumber;
+    const up = await stack.run("up");
+    expectExit(up, 0);
+    expect(await world.mustHaveCiphers(enrollment!.id)).toBe("ak-akamai-2020q1");
+    const outputs = await stack.outputs();
+    expect(outputs.serialNumber).toBe(serialBefore);
+    expect(outputs.tlsCheck).toMatch(/^OK/);
+    expect(await world.enrollmentsFor(NAMES[0]!)).toHaveLength(1);
+
+    expectExit(await stack.run("preview", ["--expect-no-changes"]), 0);
+  }, 180_000);
+
+  it("refresh reads every resource back and finds nothing to change", async () => {
+    const refresh = await stack.run("refresh");
+    expectExit(refresh, 0);
+    expect(refresh.output).toMatch(/Resources:\s+7 unchanged/);
+  }, 90_000);
+
+  it("destroy refuses to delete the certificate live on production and says how to allow it", async () => {
+    const destroy = await stack.run("destroy");
+    expectExit(destroy, 1);
+    expect(destroy.output).toMatch(/has a certificate live on the production network/);
+    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true/);
+    expect(await world.enrollmentsFor(NAMES[0]!)).toHaveLength(1);
+    const { state } = await stack.exportState();
+    expect((state.deployment.resources ?? []).filter((r) => r.type.endsWith(":Enrollment"))).toHaveLength(1);
+  }, 120_000);
+});
