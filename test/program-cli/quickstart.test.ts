@@ -106,5 +106,11 @@ describeWithPulumiCli("the quickstart program with the Pulumi CLI", (cli) => {
     expect(await world.enrollmentsFor(NAMES[0]!)).toHaveLength(1);
     const { state } = await stack.exportState();
     expect((state.deployment.resources ?? []).filter((r) => r.type.endsWith(":Enrollment"))).toHaveLength(1);
+    // Refused before anything was deleted: the Deployment refuses first, so the challenge records,
+    // the validation and the deployment are all still there.
+    const types = (state.deployment.resources ?? []).map((r) => r.type.split(":").pop());
+    expect(types.filter((t) => t === "EdgeDnsTxtRecord")).toHaveLength(3);
+    expect(types).toEqual(expect.arrayContaining(["DvValidation", "Deployment"]));
+    expect((await world.txtRecords(ZONE)).length).toBe(3);
   }, 120_000);
 });
