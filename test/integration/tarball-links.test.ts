@@ -55,6 +55,10 @@ describe("the Markdown files in the npm package", () => {
     expect(files).toEqual(expect.arrayContaining(["README.md", "docs/README.md", "docs/troubleshooting.md", "emulator/README.md", "engine/README.md"]));
   });
 
+  it("come from docs/ without the generated API reference (npm run docs writes docs/api/, which is not shipped)", () => {
+    expect(files.filter((f) => f.startsWith("docs/") && !/^docs\/[^/]+\.md$/.test(f))).toEqual([]);
+  });
+
   it("link only to files the package ships (and that exist in the repository)", () => {
     const broken: string[] = [];
     let checked = 0;
