@@ -3,7 +3,7 @@ import * as fs from "fs";
 import { startEmulator, type EmulatorOptions, type StepDurations } from "./index";
 import { REALISTIC_FAULTS } from "./faults/fault-injector";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: cps-emulator [options]   (in a clone: npm run emulator -- [options])
   --port N              API (HTTPS) port, default 0 (ephemeral)
   --admin-port N        admin (HTTP) port, default 0 (ephemeral)
   --edgerc PATH         .edgerc to write (other sections are kept), default <data-dir>/.edgerc

@@ -4,7 +4,7 @@
  */
 import { ENGINE_COMMANDS, runEngine, type EngineCommand } from "./index";
 
-const USAGE = "usage: cli.js up|preview|refresh|destroy --cwd DIR --stack NAME --state FILE [--config-file Pulumi.<stack>.yaml]";
+const USAGE = "usage: cps-local-engine up|preview|refresh|destroy --cwd DIR --stack NAME --state FILE [--config-file Pulumi.<stack>.yaml]   (in a clone: node dist/engine/cli.js …)";
 
 function parse(argv: string[]): { command: EngineCommand; flags: Map<string, string> } {
   const [command, ...rest] = argv;

@@ -101,7 +101,7 @@ export function resolveCredentials(options: CredentialOptions = {}): EdgeGridCre
   const missing = REQUIRED.filter((key) => merged[key] === undefined);
   if (missing.length > 0) {
     const names = missing
-      .map((key) => `${EDGERC_KEY[key]} (option ${key}, env ${envPrefix}${ENV_SUFFIX[key]}, or .edgerc key ${EDGERC_KEY[key]})`)
+      .map((key) => `${EDGERC_KEY[key]} (pulumi-akamai-cps:${key} or PULUMI_AKAMAI_CPS_${ENV_SUFFIX[key]}, env ${envPrefix}${ENV_SUFFIX[key]}, or .edgerc key ${EDGERC_KEY[key]})`)
       .join("; ");
     const fileNote = edgercProblem !== "" ? ` ${edgercProblem}.` : lowerSource !== "" ? ` Looked in ${lowerSource}.` : "";
     throw new CpsConfigError(`Akamai EdgeGrid credentials incomplete: missing ${names}.${fileNote}`);

@@ -7,7 +7,7 @@
  */
 import { CpsClient, CpsClientOptions, CpsConfigError } from "../cps";
 import { authoritativeResolvers, fixedResolvers, TxtLookup } from "../lifecycle/dns-propagation";
-import { positiveInteger, resolverList, SettingChecker } from "./provider-settings-check";
+import { positiveInteger, resolverList, SettingChecker, shareOfOne } from "./provider-settings-check";
 
 export const CONFIG_NAMESPACE = "pulumi-akamai-cps";
 
@@ -34,6 +34,8 @@ export type ProviderSettings = Partial<Record<ProviderSettingKey, string>>;
 const CHECKS: Partial<Record<ProviderSettingKey, SettingChecker>> = {
   dnsResolvers: resolverList,
   requestsPerTwoSeconds: positiveInteger,
+  requestsPerMinute: positiveInteger,
+  budgetShare: shareOfOne,
 };
 
 interface ConfigSource {

@@ -14,6 +14,10 @@ export type SettingChecker = (raw: string) => string | undefined;
 export const positiveInteger: SettingChecker = (raw) =>
   /^\s*[0-9]+\s*$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)) ? undefined : "must be a positive whole number, such as 20";
 
+/** A share of a budget: a number in (0, 1], such as 0.5. */
+export const shareOfOne: SettingChecker = (raw) =>
+  /^\s*(0|1)?(\.[0-9]+)?\s*$/.test(raw) && raw.trim() !== "" && Number(raw) > 0 && Number(raw) <= 1 ? undefined : "must be a number greater than 0 and at most 1, such as 0.5";
+
 /** `ip`, `ip:port` or `[ipv6]:port`, as Node's resolver takes them (https://nodejs.org/api/dns.html#dnssetserversservers). */
 function resolverProblem(entry: string): string | undefined {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);

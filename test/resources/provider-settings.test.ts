@@ -21,6 +21,16 @@ describe("provider settings are checked at configure", () => {
     );
   });
 
+  it.each([
+    ["requestsPerMinute", "PULUMI_AKAMAI_CPS_REQUESTS_PER_MINUTE", "35/min", "must be a positive whole number"],
+    ["requestsPerMinute", "PULUMI_AKAMAI_CPS_REQUESTS_PER_MINUTE", "0", "must be a positive whole number"],
+    ["budgetShare", "PULUMI_AKAMAI_CPS_BUDGET_SHARE", "50%", "must be a number greater than 0 and at most 1"],
+    ["budgetShare", "PULUMI_AKAMAI_CPS_BUDGET_SHARE", "2", "must be a number greater than 0 and at most 1"],
+    ["budgetShare", "PULUMI_AKAMAI_CPS_BUDGET_SHARE", "0", "must be a number greater than 0 and at most 1"],
+  ])("refuses %s (%s) = %j (it was silently ignored before), naming the key and the variable", (key, env, value, problem) => {
+    expect(() => configureFrom(configOf({ [`pulumi-akamai-cps:${key}`]: value }))).toThrow(`pulumi-akamai-cps:${key} (environment variable ${env}) = ${JSON.stringify(value)} from stack config: ${problem}`);
+  });
+
   it("refuses a bad dnsResolvers list from the environment, naming each bad entry", () => {
     process.env.PULUMI_AKAMAI_CPS_DNS_RESOLVERS = "not-an-ip,,:::";
     let message = "";
@@ -45,7 +55,7 @@ describe("provider settings are checked at configure", () => {
 
   it("accepts well-formed settings", () => {
     expect(() =>
-      configureFrom(configOf({ "pulumi-akamai-cps:requestsPerTwoSeconds": "10", "pulumi-akamai-cps:dnsResolvers": "127.0.0.1:5353, ::1, [2001:db8::53]:53,192.0.2.1" })),
+      configureFrom(configOf({ "pulumi-akamai-cps:requestsPerTwoSeconds": "10", "pulumi-akamai-cps:requestsPerMinute": "1000000", "pulumi-akamai-cps:budgetShare": "0.8", "pulumi-akamai-cps:dnsResolvers": "127.0.0.1:5353, ::1, [2001:db8::53]:53,192.0.2.1" })),
     ).not.toThrow();
   });
 });
