@@ -33,6 +33,9 @@ export class AcmeOrder extends pulumi.dynamic.Resource {
   declare public readonly accountKeyPem: pulumi.Output<string>;
   declare public readonly accountUrl: pulumi.Output<string>;
   declare public readonly orderUrl: pulumi.Output<string>;
+  /** The ACME order's status: `pending`, `ready`, `processing`, `valid` or `invalid`. */
+  declare public readonly status: pulumi.Output<string>;
+  /** @deprecated use `status` (same value; kept for one release). */
   declare public readonly orderStatus: pulumi.Output<string>;
   declare public readonly expires: pulumi.Output<string | null>;
   /** Names from the CSR, CN first. */
@@ -52,6 +55,7 @@ export class AcmeOrder extends pulumi.dynamic.Resource {
         accountKeyGenerated: undefined,
         accountUrl: undefined,
         orderUrl: undefined,
+        status: undefined,
         orderStatus: undefined,
         expires: undefined,
         domains: undefined,

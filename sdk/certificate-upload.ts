@@ -65,7 +65,9 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
   declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change the certificates went into (null when they were already live and nothing was pending). */
   declare public readonly changeId: pulumi.Output<number | null>;
-  /** That change's last seen status. */
+  /** That change's last seen status (`complete` once nothing is pending). */
+  declare public readonly status: pulumi.Output<string | null>;
+  /** @deprecated use `status` (same value; kept for one release). */
   declare public readonly changeStatus: pulumi.Output<string | null>;
   /** The uploaded certificates. */
   declare public readonly uploaded: pulumi.Output<CertificateSummary[]>;
@@ -82,6 +84,7 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
         ...args,
         __cpsName: name,
         changeId: undefined,
+        status: undefined,
         changeStatus: undefined,
         uploadedFingerprints: undefined,
         uploaded: undefined,

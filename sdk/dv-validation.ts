@@ -9,8 +9,12 @@ export interface DvValidationArgs {
   /** The challenge your records answer: `dns-01` (default) or `http-01`. */
   challengeType?: pulumi.Input<"dns-01" | "http-01">;
   /** dns-01: check that every TXT record is visible before telling CPS (default true). */
+  propagationCheck?: pulumi.Input<boolean>;
+  /** @deprecated use `propagationCheck` (same meaning; kept for one release). */
   checkPropagation?: pulumi.Input<boolean>;
-  /** Resolvers for that check (`ip` or `ip:port`); default the zone's authoritative servers. */
+  /** Resolvers for that check (`ip` or `ip:port`); default the provider's `dnsResolvers` setting, else the zone's authoritative servers. */
+  dnsResolvers?: pulumi.Input<pulumi.Input<string>[]>;
+  /** @deprecated use `dnsResolvers` (same meaning; kept for one release). */
   resolvers?: pulumi.Input<pulumi.Input<string>[]>;
   /** What to do with post-verification warnings (default `"fail"`). Can be changed later. */
   postVerificationWarnings?: pulumi.Input<WarningPolicy>;

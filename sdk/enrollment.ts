@@ -70,6 +70,8 @@ export interface EnrollmentArgs {
    */
   adoptEnrollmentId?: pulumi.Input<number>;
   /** How long create/update wait for CPS to issue challenges or a CSR (default `30m`). */
+  timeout?: pulumi.Input<Duration>;
+  /** @deprecated use `timeout` (same meaning; kept for one release). */
   waitTimeout?: pulumi.Input<Duration>;
   /** How long delete waits for CPS to remove the enrollment (default `60m`). */
   deleteTimeout?: pulumi.Input<Duration>;
