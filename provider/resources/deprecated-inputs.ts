@@ -55,3 +55,14 @@ export function asGiven(failure: CheckFailure, givenAs: Readonly<Record<string, 
   }
   return failure;
 }
+
+/**
+ * The inputs among `keys` whose value differs between state (`olds`) and the program (`news`),
+ * compared under their current names: switching from a deprecated name to the current one (or
+ * back) with the same value is no change.
+ */
+export function changedInputs(schema: z.ZodType, olds: Props, news: Props, keys: readonly string[]): string[] {
+  const before = canonicalInputs(schema, olds).props;
+  const after = canonicalInputs(schema, news).props;
+  return keys.filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+}

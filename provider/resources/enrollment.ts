@@ -35,9 +35,11 @@ import { getClient } from "./provider-config";
 import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
-import { canonicalInputs } from "./deprecated-inputs";
+import { canonicalInputs, changedInputs } from "./deprecated-inputs";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
+/** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
+export const PROVIDER_ONLY_INPUTS = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "timeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"];
 
 /** What the Enrollment resource records besides its inputs. */
 export interface EnrollmentComputed {
@@ -254,13 +256,9 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   const desired = parseInputs(enrollmentInputsSchema, news);
   const want = viewOfInputs(desired);
   // Compared under their current names: a deprecated spelling (`waitTimeout`) is no change.
-  const oldInputs = canonicalInputs(enrollmentInputsSchema, olds).props;
-  const newInputs = canonicalInputs(enrollmentInputsSchema, news).props;
-  const before = enrollmentInputsSchema.safeParse(pickKeys(oldInputs, INPUT_KEYS));
+  const before = enrollmentInputsSchema.safeParse(pickKeys(canonicalInputs(enrollmentInputsSchema, olds).props, INPUT_KEYS));
   // Inputs that only steer this provider (policies, timeouts) change state without touching CPS.
-  const providerOnly = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "timeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"].some(
-    (k) => JSON.stringify(oldInputs[k] ?? null) !== JSON.stringify(newInputs[k] ?? null),
-  );
+  const providerOnly = changedInputs(enrollmentInputsSchema, olds, news, PROVIDER_ONLY_INPUTS).length > 0;
 
   const client = getClient();
   const progress = progressOf(news, "enrollment");

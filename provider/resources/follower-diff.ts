@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { parseInputs } from "./check";
-import { canonicalInputs } from "./deprecated-inputs";
+import { changedInputs } from "./deprecated-inputs";
 import { liveEnrollment } from "./live-enrollments";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
@@ -27,14 +27,12 @@ export async function diffFollower<S extends z.ZodObject>(
   // edit; `up` diffs again with known values and replaces if the id really changed.
   if (hasUnknowns(news)) return { changes: true, replaces: [] };
   const inputs = parseInputs(schema, news) as { enrollmentId: number };
-  // Compared under their current names: a deprecated spelling of the same value is no change.
-  const before = canonicalInputs(schema, olds).props;
-  const after = canonicalInputs(schema, news).props;
   const replaces = [
     ...(Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : []),
-    ...replaceKeys.filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)),
+    // Compared under their current names: a deprecated spelling of the same value is no change.
+    ...changedInputs(schema, olds, news, replaceKeys),
   ];
-  const inputChanged = Object.keys(schema.shape).some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+  const inputChanged = changedInputs(schema, olds, news, Object.keys(schema.shape)).length > 0;
   let newChange = false;
   if (replaces.length === 0) {
     try {
