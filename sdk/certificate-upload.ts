@@ -4,6 +4,7 @@ import type { Duration, WarningPolicy } from "./types";
 
 /** One certificate per key algorithm. */
 export interface ThirdPartyCertificate {
+  /** The certificate's key algorithm: `RSA` or `ECDSA` (one certificate per algorithm). */
   keyAlgorithm: pulumi.Input<"RSA" | "ECDSA">;
   /** The leaf certificate only (PEM), e.g. AcmeCertificate.certificatePem. */
   certificatePem: pulumi.Input<string>;
@@ -13,11 +14,17 @@ export interface ThirdPartyCertificate {
 
 /** A certificate as reported on a network or as uploaded. */
 export interface CertificateSummary {
+  /** `RSA` or `ECDSA`. */
   keyAlgorithm: string;
+  /** Serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
   /** Hex SHA-256 of the public key (compare with Enrollment.csrFingerprints). */
   publicKeyFingerprint: string;
@@ -25,7 +32,9 @@ export interface CertificateSummary {
 
 /** What is deployed on one network, compared with this resource's certificates. */
 export interface NetworkCertificates {
+  /** The certificates on the network, one per key algorithm. */
   certificates: CertificateSummary[];
+  /** Whether they are the certificates given to this resource. */
   matchesInputs: boolean;
 }
 
@@ -53,6 +62,7 @@ export interface CertificateUploadArgs {
  * Uploads third-party certificates into the enrollment's pending change (the first one, or a
  * renewal) and follows CPS through verification, warnings, change management and deployment.
  *
+ * ## Example usage
  * ```ts
  * new cps.CertificateUpload("upload", {
  *   enrollmentId: enrollment.enrollmentId,
@@ -62,6 +72,7 @@ export interface CertificateUploadArgs {
  * ```
  */
 export class CertificateUpload extends pulumi.dynamic.Resource {
+  /** The enrollment the certificates were uploaded to. */
   declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change the certificates went into (null when they were already live and nothing was pending). */
   declare public readonly changeId: pulumi.Output<number | null>;
@@ -73,7 +84,9 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
   declare public readonly uploaded: pulumi.Output<CertificateSummary[]>;
   /** Warning IDs acknowledged under the policy. */
   declare public readonly acknowledgedWarnings: pulumi.Output<string[]>;
+  /** What is on staging now, compared with the uploaded certificates. */
   declare public readonly staging: pulumi.Output<NetworkCertificates | null>;
+  /** What is on production now, compared with the uploaded certificates. */
   declare public readonly production: pulumi.Output<NetworkCertificates | null>;
 
   constructor(name: string, args: CertificateUploadArgs, opts?: pulumi.CustomResourceOptions) {

@@ -3,6 +3,7 @@ import type { Deployment as DeployedCertificateInfo, Enrollment as EnrollmentInf
 import type { DeploymentsResult, PendingChangeResult, SettingsSource } from "../provider/resources/data-functions";
 
 export type { EnrollmentInfo, DeployedCertificateInfo, DeploymentsResult, PendingChangeResult };
+export type { ClassifiedWarning } from "../provider/lifecycle/warnings";
 
 type Impl = typeof import("../provider/resources/data-functions");
 
@@ -27,6 +28,7 @@ export interface EnrollmentLookupArgs {
 
 /** Arguments of the `…Output` variants: the enrollment id may be an Output (e.g. `cert.enrollmentId`). */
 export interface EnrollmentLookupOutputArgs {
+  /** The CPS enrollment id, e.g. `cert.enrollmentId`. */
   enrollmentId: pulumi.Input<number>;
 }
 

@@ -18,6 +18,7 @@ export interface ClassifiedWarning {
   id: string;
   /** The text CPS sent, verbatim. */
   message: string;
+  /** Whether the text is in the catalogue of warnings CPS is known to send. */
   known: boolean;
 }
 
