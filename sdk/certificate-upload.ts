@@ -51,7 +51,12 @@ export interface CertificateUploadArgs {
   /** How far to follow the change: `"none"` (verified), `"staging"`, or `"production"` (default). */
   waitForDeployment?: pulumi.Input<"none" | "staging" | "production">;
   /** Enrollment.csrFingerprints: lets `preview` reject a certificate for the wrong key before any API call. */
-  csrFingerprints?: pulumi.Input<{ rsa?: string; ecdsa?: string }>;
+  csrFingerprints?: pulumi.Input<{
+    /** SHA-256 of the RSA CSR's public key (hex). */
+    rsa?: string;
+    /** SHA-256 of the ECDSA CSR's public key (hex). */
+    ecdsa?: string;
+  }>;
   /** Names the certificate must cover (e.g. Enrollment.domains), checked in `preview`. */
   expectedSans?: pulumi.Input<pulumi.Input<string>[]>;
   /** Bound on the waits (default `60m`). */
