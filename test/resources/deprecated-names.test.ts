@@ -60,3 +60,23 @@ describe.each(cases)("$resource", ({ resource, provider, schema, base, old, curr
     expect((failures ?? []).map((f) => f.property)).toEqual([oldName === "resolvers" ? "resolvers[0]" : oldName]);
   });
 });
+
+describe("DvValidation's diff, with CPS out of reach (compares inputs with state only)", () => {
+  const saved = { ...process.env };
+  beforeAll(() => {
+    for (const k of Object.keys(process.env)) if (k.startsWith("PULUMI_AKAMAI_CPS_")) delete process.env[k];
+    process.env.PULUMI_AKAMAI_CPS_EDGERC = "/nonexistent/.edgerc";
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  const state = { enrollmentId: 12345, checkPropagation: false, resolvers: ["192.0.2.53"], changeId: 777, status: "complete" };
+
+  it("plans no update when a program switches to the current names with the same values", async () => {
+    expect(await dvValidationProvider.diff("12345", state, { enrollmentId: 12345, propagationCheck: false, dnsResolvers: ["192.0.2.53"] })).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("plans an update when a value changes under the new name", async () => {
+    expect(await dvValidationProvider.diff("12345", state, { enrollmentId: 12345, propagationCheck: true, dnsResolvers: ["192.0.2.53"] })).toEqual({ changes: true, replaces: [] });
+  });
+});
