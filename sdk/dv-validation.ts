@@ -58,6 +58,8 @@ export class DvValidation extends pulumi.dynamic.Resource {
       "akamai-cps",
       "DvValidation",
     );
+    if (args.checkPropagation !== undefined) void pulumi.log.warn("checkPropagation is deprecated: use propagationCheck (same meaning)", this);
+    if (args.resolvers !== undefined) void pulumi.log.warn("resolvers is deprecated: use dnsResolvers (same meaning)", this);
   }
 }
 

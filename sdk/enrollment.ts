@@ -212,6 +212,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
       "akamai-cps",
       "Enrollment",
     );
+    if (args.waitTimeout !== undefined) void pulumi.log.warn("waitTimeout is deprecated: use timeout (same meaning)", this);
   }
 }
 
