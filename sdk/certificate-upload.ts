@@ -4,6 +4,7 @@ import type { Duration, WarningPolicy } from "./types";
 
 /** One certificate per key algorithm. */
 export interface ThirdPartyCertificate {
+  /** The certificate's key algorithm: `RSA` or `ECDSA` (one certificate per algorithm). */
   keyAlgorithm: pulumi.Input<"RSA" | "ECDSA">;
   /** The leaf certificate only (PEM), e.g. AcmeCertificate.certificatePem. */
   certificatePem: pulumi.Input<string>;
@@ -13,11 +14,17 @@ export interface ThirdPartyCertificate {
 
 /** A certificate as reported on a network or as uploaded. */
 export interface CertificateSummary {
+  /** `RSA` or `ECDSA`. */
   keyAlgorithm: string;
+  /** Serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
   /** Hex SHA-256 of the public key (compare with Enrollment.csrFingerprints). */
   publicKeyFingerprint: string;
@@ -25,7 +32,9 @@ export interface CertificateSummary {
 
 /** What is deployed on one network, compared with this resource's certificates. */
 export interface NetworkCertificates {
+  /** The certificates on the network, one per key algorithm. */
   certificates: CertificateSummary[];
+  /** Whether they are the certificates given to this resource. */
   matchesInputs: boolean;
 }
 
@@ -42,7 +51,12 @@ export interface CertificateUploadArgs {
   /** How far to follow the change: `"none"` (verified), `"staging"`, or `"production"` (default). */
   waitForDeployment?: pulumi.Input<"none" | "staging" | "production">;
   /** Enrollment.csrFingerprints: lets `preview` reject a certificate for the wrong key before any API call. */
-  csrFingerprints?: pulumi.Input<{ rsa?: string; ecdsa?: string }>;
+  csrFingerprints?: pulumi.Input<{
+    /** SHA-256 of the RSA CSR's public key (hex). */
+    rsa?: string;
+    /** SHA-256 of the ECDSA CSR's public key (hex). */
+    ecdsa?: string;
+  }>;
   /** Names the certificate must cover (e.g. Enrollment.domains), checked in `preview`. */
   expectedSans?: pulumi.Input<pulumi.Input<string>[]>;
   /** Bound on the waits (default `60m`). */
@@ -53,6 +67,7 @@ export interface CertificateUploadArgs {
  * Uploads third-party certificates into the enrollment's pending change (the first one, or a
  * renewal) and follows CPS through verification, warnings, change management and deployment.
  *
+ * ## Example usage
  * ```ts
  * new cps.CertificateUpload("upload", {
  *   enrollmentId: enrollment.enrollmentId,
@@ -62,16 +77,21 @@ export interface CertificateUploadArgs {
  * ```
  */
 export class CertificateUpload extends pulumi.dynamic.Resource {
+  /** The enrollment the certificates were uploaded to. */
   declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change the certificates went into (null when they were already live and nothing was pending). */
   declare public readonly changeId: pulumi.Output<number | null>;
-  /** That change's last seen status. */
+  /** That change's last seen status (`complete` once nothing is pending). */
+  declare public readonly status: pulumi.Output<string | null>;
+  /** @deprecated use `status` (same value; kept for one release). */
   declare public readonly changeStatus: pulumi.Output<string | null>;
   /** The uploaded certificates. */
   declare public readonly uploaded: pulumi.Output<CertificateSummary[]>;
   /** Warning IDs acknowledged under the policy. */
   declare public readonly acknowledgedWarnings: pulumi.Output<string[]>;
+  /** What is on staging now, compared with the uploaded certificates. */
   declare public readonly staging: pulumi.Output<NetworkCertificates | null>;
+  /** What is on production now, compared with the uploaded certificates. */
   declare public readonly production: pulumi.Output<NetworkCertificates | null>;
 
   constructor(name: string, args: CertificateUploadArgs, opts?: pulumi.CustomResourceOptions) {
@@ -82,6 +102,7 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
         ...args,
         __cpsName: name,
         changeId: undefined,
+        status: undefined,
         changeStatus: undefined,
         uploadedFingerprints: undefined,
         uploaded: undefined,

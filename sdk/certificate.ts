@@ -30,7 +30,14 @@ export interface ChallengeRecord {
 export type ChallengeRecordFactory = (name: string, record: ChallengeRecord, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
 
 /** Where the {@link Certificate}'s challenge records go: an Akamai Edge DNS zone, or your own factory. */
-export type ChallengeDns = { edgeDnsZone: pulumi.Input<string>; ttl?: number } | ChallengeRecordFactory;
+export type ChallengeDns =
+  | {
+      /** The Edge DNS zone the `_acme-challenge` records are written to, e.g. `example.com`. */
+      edgeDnsZone: pulumi.Input<string>;
+      /** TTL of those records, in seconds (default 60). */
+      ttl?: number;
+    }
+  | ChallengeRecordFactory;
 
 /** The secure edge hostname a {@link Certificate} creates once its certificate is on production. */
 export interface CertificateEdgeHostname extends Pick<SecureEdgeHostnameArgs, "groupId" | "productId" | "ipVersionBehavior" | "timeout"> {
@@ -59,7 +66,10 @@ export interface CertificateArgs extends Omit<EnrollmentArgs, "commonName" | "sa
    */
   deployTo?: "staging" | "production";
   /** Deployment settings; with change management and `deployTo: "production"`, `acknowledgeChangeManagement` defaults to true. */
-  deployment?: Omit<DeploymentArgs, "enrollmentId" | "network"> & { timeout?: pulumi.Input<Duration> };
+  deployment?: Omit<DeploymentArgs, "enrollmentId" | "network"> & {
+    /** Bound on the deployment wait (default `60m`). */
+    timeout?: pulumi.Input<Duration>;
+  };
   /** Create a secure edge hostname for the certificate (needs `deployTo: "production"`). */
   edgeHostname?: CertificateEdgeHostname;
 }
@@ -88,12 +98,17 @@ export type CertificatePhase = "Enrolled" | "ChallengesPublished" | "Validated" 
  * ```
  */
 export class Certificate extends pulumi.ComponentResource {
+  /** The enrollment part. */
   readonly enrollment: Enrollment;
   /** The challenge record resources, one per name, in the order of `[commonName, ...sans]`. */
   readonly challengeRecords: pulumi.Resource[];
+  /** The validation part: waits until the CA validated every name. */
   readonly validation: DvValidation;
+  /** The deployment part: waits until the certificate is on `deployTo`. */
   readonly deployment: Deployment;
+  /** The secure edge hostname, when `edgeHostname` is set. */
   readonly edgeHostname?: SecureEdgeHostname;
+  /** The CNAME records of `edgeHostname.cnameFrom`, one per name. */
   readonly cnameRecords: EdgeDnsCnameRecord[];
   /** The enrollment id. */
   readonly enrollmentId: pulumi.Output<number>;

@@ -15,7 +15,16 @@ export interface DeploymentArgs {
   /** Deployment window applied to the pending change. */
   deploymentSchedule?: pulumi.Input<DeploymentSchedule>;
   /** After deploying, a TLS handshake with SNI that checks chain, hostname and expiry. `servername` defaults to the CN. */
-  verify?: pulumi.Input<{ host: string; port?: number; servername?: string; caCertPem?: string }>;
+  verify?: pulumi.Input<{
+    /** The edge host to connect to. */
+    host: string;
+    /** TCP port (default 443). */
+    port?: number;
+    /** SNI name sent and checked (default the common name). */
+    servername?: string;
+    /** Trust anchor (PEM) for the chain check; default the system's CAs. */
+    caCertPem?: string;
+  }>;
   /** Bound on the wait (default `60m`). */
   timeout?: pulumi.Input<Duration>;
   /**
@@ -26,9 +35,20 @@ export interface DeploymentArgs {
   allowDeleteWhileDeployed?: pulumi.Input<boolean>;
 }
 
-/** Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed. */
+/**
+ * Waits until the enrollment's certificate is deployed on the requested network and exposes what is deployed.
+ *
+ * ## Example usage
+ * ```ts
+ * const deployment = new cps.Deployment("www", { enrollmentId: cert.enrollmentId, network: "production",
+ *   acknowledgeChangeManagement: true }, { dependsOn: validation });
+ * export const serial = deployment.production.apply(p => p?.serialNumber);
+ * ```
+ */
 export class Deployment extends pulumi.dynamic.Resource {
+  /** The enrollment deployed. */
   declare public readonly enrollmentId: pulumi.Output<number>;
+  /** The network waited for: `staging` or `production`. */
   declare public readonly network: pulumi.Output<"staging" | "production">;
   /** The change that was deployed (null when nothing was pending). */
   declare public readonly changeId: pulumi.Output<number | null>;
@@ -41,7 +61,16 @@ export class Deployment extends pulumi.dynamic.Resource {
    * pending change and `autoRenewalStartTime`. The Enrollment resource's own `status`/`pendingChangeId`
    * describe it when the Enrollment's step ran, before validation and deployment.
    */
-  declare public readonly enrollment: pulumi.Output<{ status: string; pendingChangeId: number | null; changeType: string | null; autoRenewalStartTime: string | null } | null>;
+  declare public readonly enrollment: pulumi.Output<{
+    /** The enrollment's status: `active` when nothing is pending, else the pending change's status. */
+    status: string;
+    /** The pending change, if any. */
+    pendingChangeId: number | null;
+    /** The pending change's type (`renewal`, `modify-san`, ...). */
+    changeType: string | null;
+    /** When CPS will start the automatic renewal. */
+    autoRenewalStartTime: string | null;
+  } | null>;
   /** The TLS check result when `verify` is set. */
   declare public readonly verification: pulumi.Output<TlsVerification | null>;
 

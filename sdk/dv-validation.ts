@@ -9,8 +9,12 @@ export interface DvValidationArgs {
   /** The challenge your records answer: `dns-01` (default) or `http-01`. */
   challengeType?: pulumi.Input<"dns-01" | "http-01">;
   /** dns-01: check that every TXT record is visible before telling CPS (default true). */
+  propagationCheck?: pulumi.Input<boolean>;
+  /** @deprecated use `propagationCheck` (same meaning; kept for one release). */
   checkPropagation?: pulumi.Input<boolean>;
-  /** Resolvers for that check (`ip` or `ip:port`); default the zone's authoritative servers. */
+  /** Resolvers for that check (`ip` or `ip:port`); default the provider's `dnsResolvers` setting, else the zone's authoritative servers. */
+  dnsResolvers?: pulumi.Input<pulumi.Input<string>[]>;
+  /** @deprecated use `dnsResolvers` (same meaning; kept for one release). */
   resolvers?: pulumi.Input<pulumi.Input<string>[]>;
   /** What to do with post-verification warnings (default `"fail"`). Can be changed later. */
   postVerificationWarnings?: pulumi.Input<WarningPolicy>;
@@ -24,14 +28,25 @@ export interface DvValidationArgs {
  * Waits until the CA has validated every domain of the enrollment's pending DV change and the
  * certificate is issued. Declare it with `dependsOn` on your challenge records. It runs again when
  * CPS opens a new DV change (SAN change, renewal).
+ *
+ * ## Example usage
+ * ```ts
+ * const records = names.map(d => new cps.EdgeDnsTxtRecord(`acme-${d}`, { zone: "example.com",
+ *   name: cert.dnsChallengeFor(d).recordName, values: [cert.dnsChallengeFor(d).value] }));
+ * const validation = new cps.DvValidation("www", { enrollmentId: cert.enrollmentId, timeout: "60m" },
+ *   { dependsOn: records });
+ * ```
  */
 export class DvValidation extends pulumi.dynamic.Resource {
+  /** The enrollment validated. */
   declare public readonly enrollmentId: pulumi.Output<number>;
   /** The change that was validated (null when nothing was pending). */
   declare public readonly changeId: pulumi.Output<number | null>;
-  /** Change status when validation finished. */
+  /** The change's status when validation finished. */
   declare public readonly status: pulumi.Output<string>;
+  /** The names the CA validated. */
   declare public readonly validatedDomains: pulumi.Output<string[]>;
+  /** CPS's per-domain validation state when validation finished, by domain. */
   declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
 
   constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {
@@ -43,6 +58,8 @@ export class DvValidation extends pulumi.dynamic.Resource {
       "akamai-cps",
       "DvValidation",
     );
+    if (args.checkPropagation !== undefined) void pulumi.log.warn("checkPropagation is deprecated: use propagationCheck (same meaning)", this);
+    if (args.resolvers !== undefined) void pulumi.log.warn("resolvers is deprecated: use dnsResolvers (same meaning)", this);
   }
 }
 

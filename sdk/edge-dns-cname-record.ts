@@ -23,10 +23,13 @@ export interface EdgeDnsCnameRecordArgs {
  * ```
  */
 export class EdgeDnsCnameRecord extends pulumi.dynamic.Resource {
+  /** The Edge DNS zone. */
   declare public readonly zone: pulumi.Output<string>;
+  /** The record's fully qualified name. */
   declare public readonly name: pulumi.Output<string>;
   /** The target, without a trailing dot. */
   declare public readonly target: pulumi.Output<string>;
+  /** Time to live, in seconds. */
   declare public readonly ttl: pulumi.Output<number>;
 
   constructor(name: string, args: EdgeDnsCnameRecordArgs, opts?: pulumi.CustomResourceOptions) {

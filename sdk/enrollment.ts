@@ -32,9 +32,18 @@ export interface EnrollmentArgs {
   ocspStapling?: pulumi.Input<"on" | "off" | "not-set">;
   /** SNI: serve all certificate names (default true); set false and list `dnsNames` to choose. */
   cloneDnsNames?: pulumi.Input<boolean>;
+  /** With `cloneDnsNames: false`: the names the edge serves this certificate for (SNI). */
   dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
   /** Mutual TLS (applied with a follow-up update, as CPS does not take it on create). */
-  clientMutualAuthentication?: pulumi.Input<{ setId: string; sendCaListToClient?: boolean; ocspEnabled?: boolean }>;
+  clientMutualAuthentication?: pulumi.Input<{
+    /** The CA set (trust store) client certificates are checked against. */
+    setId: string;
+    /** Send the CA list in the TLS handshake (default false). */
+    sendCaListToClient?: boolean;
+    /** Check client certificates with OCSP (default false). */
+    ocspEnabled?: boolean;
+  }>;
+  /** FIPS mode for the certificate's TLS (keeps TLS 1.2 and 1.3 enabled). */
   fipsMode?: pulumi.Input<boolean>;
   /** `SHA-256` (default) or `SHA-1`. */
   signatureAlgorithm?: pulumi.Input<"SHA-256" | "SHA-1">;
@@ -42,6 +51,7 @@ export interface EnrollmentArgs {
   dualStack?: pulumi.Input<boolean>;
   /** Third-party only: leave the SANs out of the CSR. */
   excludeSans?: pulumi.Input<boolean>;
+  /** Subject fields of the CSR CPS generates (country, state, locality, organization, ...). */
   csr?: pulumi.Input<CsrSubject>;
   /** Required unless `orgId` is set. */
   organization?: pulumi.Input<Organization>;
@@ -53,6 +63,7 @@ export interface EnrollmentArgs {
   techContact?: pulumi.Input<Contact>;
   /** Stop after staging and wait for an acknowledgement before production ("test on staging"). Default false. */
   changeManagement?: pulumi.Input<boolean>;
+  /** OV/EV: the CA's trust chain, `default` or `symantec1kroot`. */
   certificateChainType?: pulumi.Input<"default" | "symantec1kroot">;
   /** Allow another enrollment with the same common name. Default false. */
   allowDuplicateCommonName?: pulumi.Input<boolean>;
@@ -70,6 +81,8 @@ export interface EnrollmentArgs {
    */
   adoptEnrollmentId?: pulumi.Input<number>;
   /** How long create/update wait for CPS to issue challenges or a CSR (default `30m`). */
+  timeout?: pulumi.Input<Duration>;
+  /** @deprecated use `timeout` (same meaning; kept for one release). */
   waitTimeout?: pulumi.Input<Duration>;
   /** How long delete waits for CPS to remove the enrollment (default `60m`). */
   deleteTimeout?: pulumi.Input<Duration>;
@@ -89,6 +102,16 @@ export interface EnrollmentArgs {
  * A DV enrollment has an entry for every name, also when CPS has nothing to validate (an adopted or
  * already validated certificate): that entry has `nothingToPublish: true` and a placeholder value,
  * harmless to publish, replaced by the real one when CPS next asks for validation.
+ *
+ * ## Example usage
+ * ```ts
+ * const cert = new cps.Enrollment("www", {
+ *   contractId: "K-0N7RAK71", commonName: "www.example.com", sans: ["example.com"],
+ *   secureNetwork: "enhanced-tls", sniOnly: true, changeManagement: true,
+ *   adminContact, techContact, organization, csr: { c: "US", st: "MA", l: "Cambridge", o: "Example Inc." },
+ * });
+ * export const enrollmentId = cert.enrollmentId;
+ * ```
  */
 export class Enrollment extends pulumi.dynamic.Resource {
   /** The CPS enrollment id. */
@@ -114,11 +137,24 @@ export class Enrollment extends pulumi.dynamic.Resource {
   /** The pending change's status, or `active`, when this resource's step last ran (see `pendingChangeId`). */
   declare public readonly status: pulumi.Output<string>;
   /** Third-party: CSRs (PEM) by key algorithm. */
-  declare public readonly csrs: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  declare public readonly csrs: pulumi.Output<{
+    /** The RSA CSR (PEM). */
+    rsa?: string;
+    /** The ECDSA CSR (PEM), with `dualStack`. */
+    ecdsa?: string;
+  }>;
   /** Third-party: SHA-256 of each CSR's public key (hex). */
-  declare public readonly csrFingerprints: pulumi.Output<{ rsa?: string; ecdsa?: string }>;
+  declare public readonly csrFingerprints: pulumi.Output<{
+    /** SHA-256 of the RSA CSR's public key (hex). */
+    rsa?: string;
+    /** SHA-256 of the ECDSA CSR's public key (hex). */
+    ecdsa?: string;
+  }>;
+  /** The edge slots CPS assigned to the enrollment. */
   declare public readonly assignedSlots: pulumi.Output<number[]>;
+  /** The slots serving the certificate on production. */
   declare public readonly productionSlots: pulumi.Output<number[]>;
+  /** The slots serving the certificate on staging. */
   declare public readonly stagingSlots: pulumi.Output<number[]>;
   /** When CPS will start the automatic renewal (null until a certificate is issued; see `pendingChangeId` for when it is read). */
   declare public readonly autoRenewalStartTime: pulumi.Output<string | null>;
@@ -176,6 +212,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
       "akamai-cps",
       "Enrollment",
     );
+    if (args.waitTimeout !== undefined) void pulumi.log.warn("waitTimeout is deprecated: use timeout (same meaning)", this);
   }
 }
 

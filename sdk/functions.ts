@@ -1,8 +1,36 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Deployment as DeployedCertificateInfo, Enrollment as EnrollmentInfo } from "../provider/cps";
-import type { DeploymentsResult, PendingChangeResult, SettingsSource } from "../provider/resources/data-functions";
+import type { Deployment as CpsDeployment, Enrollment as CpsEnrollment } from "../provider/cps";
+import type { PendingChangeResult, SettingsSource } from "../provider/resources/data-functions";
 
-export type { EnrollmentInfo, DeployedCertificateInfo, DeploymentsResult, PendingChangeResult };
+export type { PendingChangeResult };
+
+/**
+ * One enrollment as CPS returns it (`enrollment.v12`: `id`, `csr`, `networkConfiguration`,
+ * `pendingChanges`, contacts, ...); the fields are Akamai's, see
+ * https://techdocs.akamai.com/cps/reference/get-enrollment.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named, documented type for CPS's shape
+export interface EnrollmentInfo extends CpsEnrollment {}
+
+/**
+ * What is deployed on one network as CPS returns it (`deployment.v8`: `primaryCertificate`,
+ * `multiStackedCertificates`, `networkConfiguration`, ...); the fields are Akamai's, see
+ * https://techdocs.akamai.com/cps/reference/get-deployments.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named, documented type for CPS's shape
+export interface NetworkDeployment extends CpsDeployment {}
+
+/** @deprecated use {@link NetworkDeployment} (the Deployment resource's outputs are `DeployedCertificate`); kept for one release. */
+export type DeployedCertificateInfo = NetworkDeployment;
+
+/** What {@link getDeployments} returns: the certificates on each network. */
+export interface DeploymentsResult {
+  /** What is on production (null when nothing is deployed there). */
+  production: NetworkDeployment | null;
+  /** What is on staging (null when nothing is deployed there). */
+  staging: NetworkDeployment | null;
+}
+export type { ClassifiedWarning } from "../provider/lifecycle/warnings";
 
 type Impl = typeof import("../provider/resources/data-functions");
 
@@ -27,6 +55,7 @@ export interface EnrollmentLookupArgs {
 
 /** Arguments of the `…Output` variants: the enrollment id may be an Output (e.g. `cert.enrollmentId`). */
 export interface EnrollmentLookupOutputArgs {
+  /** The CPS enrollment id, e.g. `cert.enrollmentId`. */
   enrollmentId: pulumi.Input<number>;
 }
 

@@ -18,4 +18,4 @@ export type { EdgeDnsCnameRecordArgs } from "./edge-dns-cname-record";
 export { Certificate, certificatePhase } from "./certificate";
 export type { CertificateArgs, CertificateEdgeHostname, CertificatePhase, ChallengeDns, ChallengeRecord, ChallengeRecordFactory } from "./certificate";
 export { getEnrollment, getEnrollmentOutput, getEnrollments, getEnrollmentsOutput, getDeployments, getDeploymentsOutput, getPendingChange, getPendingChangeOutput } from "./functions";
-export type { EnrollmentInfo, DeployedCertificateInfo, DeploymentsResult, PendingChangeResult, EnrollmentLookupArgs, EnrollmentLookupOutputArgs, EnrollmentsLookupArgs } from "./functions";
+export type { EnrollmentInfo, NetworkDeployment, DeployedCertificateInfo, DeploymentsResult, PendingChangeResult, ClassifiedWarning, EnrollmentLookupArgs, EnrollmentLookupOutputArgs, EnrollmentsLookupArgs } from "./functions";

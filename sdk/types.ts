@@ -16,16 +16,27 @@ export type Duration = string | number;
 
 /** A contact person as CPS records it. */
 export interface Contact {
+  /** Given name. */
   firstName: string;
+  /** Family name. */
   lastName: string;
+  /** Email address CPS and the CA write to. */
   email: string;
+  /** Phone number, e.g. `+1 617 555 0100`. */
   phone: string;
+  /** Job title. */
   title?: string;
+  /** The contact's organization. */
   organizationName?: string;
+  /** First address line. */
   addressLineOne?: string;
+  /** Second address line. */
   addressLineTwo?: string;
+  /** City. */
   city?: string;
+  /** State, province or region. */
   region?: string;
+  /** Postal code. */
   postalCode?: string;
   /** ISO 3166-1 alpha-2 code, e.g. `US`. */
   country?: string;
@@ -33,14 +44,21 @@ export interface Contact {
 
 /** The organization the certificate is issued to. */
 export interface Organization {
+  /** Legal name of the organization. */
   name: string;
+  /** First address line. */
   addressLineOne?: string;
+  /** Second address line. */
   addressLineTwo?: string;
+  /** City. */
   city?: string;
+  /** State, province or region. */
   region?: string;
+  /** Postal code. */
   postalCode?: string;
   /** ISO 3166-1 alpha-2 code. */
   country?: string;
+  /** Phone number. */
   phone?: string;
 }
 
@@ -62,7 +80,9 @@ export interface CsrSubject {
 
 /** A maintenance window for deployment (ISO 8601 dates or date-times). */
 export interface DeploymentSchedule {
+  /** Deploy no earlier than this. */
   notBefore?: string;
+  /** Deploy no later than this. */
   notAfter?: string;
 }
 

@@ -26,6 +26,7 @@ export interface DvChallengesView {
 export interface DnsChallenge {
   /** Record name without the trailing dot: `_acme-challenge.www.example.com`. */
   recordName: string;
+  /** Always `TXT`. */
   recordType: "TXT";
   /** TXT value to publish. */
   value: string;
@@ -68,13 +69,19 @@ export interface HttpChallenge {
   body: string;
   /** Alternative: redirect `url` to this Akamai-hosted URL. */
   redirectUrl?: string;
+  /** The ACME token (the last path segment of `url`). */
   token: string;
+  /** When CPS stops accepting this challenge (ISO 8601), when known. */
   expires?: string;
 }
 
+/** CPS's validation state of one domain (`dv-challenges`' `status` and `validationStatus`). */
 export interface DomainValidationState {
+  /** CPS's status of the domain, e.g. `Awaiting user`, `Valid`. */
   status: string;
+  /** The CA's validation status, e.g. `RESPONSE_ERROR`, `VALIDATED`. */
   validationStatus: string;
+  /** The CA's error, when validation failed or is not ready. */
   error?: string;
 }
 

@@ -17,14 +17,21 @@ export interface TlsVerifyTarget {
   at?: Date;
 }
 
+/** The result of a TLS handshake check against an edge: chain, hostname and expiry. */
 export interface TlsVerifyResult {
+  /** Whether chain, hostname and expiry all passed. */
   ok: boolean;
   /** Human summary: "chain, hostname, expiry OK" or the first failure. */
   summary: string;
+  /** The served leaf's serial number (hex). */
   serialNumber?: string;
+  /** The served leaf's end of validity. */
   notAfter?: string;
+  /** The served leaf's names. */
   subjectAltNames?: string[];
+  /** SHA-256 fingerprint of the served leaf. */
   fingerprint256?: string;
+  /** The negotiated TLS version, e.g. `TLSv1.3`. */
   protocol?: string;
 }
 

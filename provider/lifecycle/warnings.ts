@@ -13,11 +13,13 @@ import { WARNING_MATCHERS, WARNING_TEMPLATES } from "./warning-catalogue";
 /** Every warning ID this package recognises (for documentation and input validation hints). */
 export const KNOWN_WARNING_IDS: readonly string[] = WARNING_TEMPLATES.map((t) => t.id);
 
+/** A warning CPS raised, with the stable ID a warning policy lists it by. */
 export interface ClassifiedWarning {
   /** Stable ID: a catalogue ID, or `UNKNOWN_<8 hex>` derived from the masked text. */
   id: string;
   /** The text CPS sent, verbatim. */
   message: string;
+  /** Whether the text is in the catalogue of warnings CPS is known to send. */
   known: boolean;
 }
 

@@ -94,6 +94,8 @@ async function openOrder(props: Props, accountKeyPem: string): Promise<Props> {
     accountKeyPem,
     accountUrl,
     orderUrl: order.url,
+    // `status` is the name every resource uses; `orderStatus` is kept for one release (issue #17).
+    status: order.status,
     orderStatus: order.status,
     expires: order.expires ?? null,
     domains: names,
@@ -176,7 +178,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
       ...(inputs.data.caCertPem ? { caCertPem: inputs.data.caCertPem } : {}),
     });
     const order = await client.getOrder(orderRef(id));
-    return { id, props: { ...props, orderStatus: order.status, expires: order.expires ?? props.expires ?? null } };
+    return { id, props: { ...props, status: order.status, orderStatus: order.status, expires: order.expires ?? props.expires ?? null } };
   } catch {
     // The CA is unreachable or forgot the order: keep state; diff decides about a new order.
     return { id, props };

@@ -285,6 +285,8 @@ async function apply(props: Props, previous: Props): Promise<Props> {
     outs = {
       ...props,
       changeId: flow.changeId,
+      // `status` is the name every resource uses; `changeStatus` is kept for one release (issue #17).
+      status: flow.changeStatus,
       changeStatus: flow.changeStatus,
       uploadedFingerprints: fingerprintsKey(entries),
       uploaded: entries.map((e) => summarize(e.leaf, e.keyAlgorithm)),
@@ -350,7 +352,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     let changeStatus = props.changeStatus ?? null;
     if (pending && pending.changeId === props.changeId) changeStatus = (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status;
     else if (!pending && typeof props.changeId === "number") changeStatus = "complete";
-    return { id, props: { ...props, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
+    return { id, props: { ...props, status: changeStatus, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
   } catch (e) {
     if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
     throw e;

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { Progress, progressFor } from "../lifecycle/progress";
 import { CheckFailure, failuresFromZod } from "./check-failures";
+import { asGiven, canonicalInputs } from "./deprecated-inputs";
 import { controlCharacterFailures } from "./strict-inputs";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
 
@@ -15,19 +16,25 @@ export function userInputs(news: Record<string, unknown>): Record<string, unknow
 }
 
 export function checkWith(schema: z.ZodType, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const { value, unknownPaths } = stripUnknowns(userInputs(news));
+  // Deprecated input names are checked under their current name; both given is a failure.
+  const canonical = canonicalInputs(schema, userInputs(news));
+  const { value, unknownPaths } = stripUnknowns(canonical.props);
   const parsed = schema.safeParse(value);
-  const failures = parsed.success ? [] : failuresFromZod(parsed.error).filter((f) => !coveredByUnknown(f.property, unknownPaths));
+  const failures = [...canonical.failures, ...(parsed.success ? [] : failuresFromZod(parsed.error).filter((f) => !coveredByUnknown(f.property, unknownPaths)))].map((f) =>
+    asGiven(f, canonical.givenAs),
+  );
   // Every string, whatever the resource: no control characters reach CPS, a CA or a terminal.
-  for (const f of controlCharacterFailures(value)) if (!failures.some((g) => g.property === f.property)) failures.push(f);
+  for (const f of controlCharacterFailures(value).map((g) => asGiven(g, canonical.givenAs))) if (!failures.some((g) => g.property === f.property)) failures.push(f);
   return { inputs: news, failures };
 }
 
 /** Parse inputs that passed check (throws with the same messages otherwise). */
 export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string, unknown>): z.output<S> {
-  const parsed = schema.safeParse(userInputs(props));
-  if (!parsed.success) {
-    throw new Error("Invalid inputs:\n" + failuresFromZod(parsed.error).map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
+  const canonical = canonicalInputs(schema, userInputs(props));
+  const parsed = schema.safeParse(canonical.props);
+  if (!parsed.success || canonical.failures.length > 0) {
+    const failures = [...canonical.failures, ...(parsed.success ? [] : failuresFromZod(parsed.error))];
+    throw new Error("Invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
   }
   return parsed.data;
 }

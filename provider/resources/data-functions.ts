@@ -41,8 +41,11 @@ export async function getEnrollments(settings: SettingsSource, args: unknown): P
   return client(settings).listEnrollments(contractId);
 }
 
+/** What `getDeployments` returns: the certificates on each network. */
 export interface DeploymentsResult {
+  /** What is on production (null when nothing is deployed there). */
   production: Deployment | null;
+  /** What is on staging (null when nothing is deployed there). */
   staging: Deployment | null;
 }
 
@@ -53,11 +56,15 @@ export async function getDeployments(settings: SettingsSource, args: unknown): P
   return { production: production ?? null, staging: staging ?? null };
 }
 
+/** What `getPendingChange` returns: the enrollment's pending change, what CPS waits for and its warnings. */
 export interface PendingChangeResult {
   /** null when nothing is pending. */
   changeId: number | null;
+  /** `new-certificate`, `renewal`, `modify-san`, ... (null when nothing is pending). */
   changeType: string | null;
+  /** The change's status, e.g. `wait-upload-third-party` (null when nothing is pending). */
   status: string | null;
+  /** The change's state, e.g. `awaiting-input`, `running` (null when nothing is pending). */
   state: string | null;
   /** Inputs CPS waits for (`lets-encrypt-challenges`, `change-management`, …). */
   allowedInputs: string[];

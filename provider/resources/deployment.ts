@@ -54,16 +54,31 @@ type Props = Record<string, unknown>;
 
 /** What is deployed on one network, as outputs. */
 export interface DeployedCertificateInfo {
+  /** The primary leaf certificate (PEM). */
   certificatePem: string;
+  /** Its intermediates (PEM), the leaf's issuer first. */
   trustChainPem: string;
+  /** The primary leaf's serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
+  /** The key algorithm of each deployed certificate (`RSA`, and `ECDSA` when dual-stacked): the `keyAlgorithm` of each of `certificates`. */
   keyAlgorithms: string[];
   /** All certificates (RSA and ECDSA when dual-stacked). */
-  certificates: Array<{ keyAlgorithm: string; serialNumber: string; notAfter: string }>;
+  certificates: Array<{
+    /** `RSA` or `ECDSA`. */
+    keyAlgorithm: string;
+    /** Serial number (hex). */
+    serialNumber: string;
+    /** End of validity (ISO 8601). */
+    notAfter: string;
+  }>;
 }
 
 /** The deployed leaf certificates, primary first (RSA and ECDSA when dual-stacked). */

@@ -23,21 +23,26 @@ import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
+import { withDeprecatedNames } from "./deprecated-inputs";
 import { resourceProvider } from "./resource-provider";
 
-export const dvValidationInputsSchema = z
+export const dvValidationInputsSchema = withDeprecatedNames(
+  z
   .object({
     enrollmentId: enrollmentIdInput,
     /** Which challenge the records answer; dns-01 also enables the propagation check. */
     challengeType: z.enum(["dns-01", "http-01"]).default("dns-01"),
-    checkPropagation: z.boolean().default(true),
-    /** `host` or `host:port` resolvers for the propagation check (default: the zone's authoritative servers). */
-    resolvers: z.array(resolverInput).optional(),
+    propagationCheck: z.boolean().default(true),
+    /** `host` or `host:port` resolvers for the propagation check (default: the provider's dnsResolvers, else the zone's authoritative servers). */
+    dnsResolvers: z.array(resolverInput).optional(),
     postVerificationWarnings: warningPolicyInput.default("fail"),
     propagationTimeout: durationInput.default("10m"),
     timeout: durationInput.default("60m"),
   })
-  .strict();
+  .strict(),
+  // Deprecated spellings (issue #17), the names AcmeCertificate and the provider settings use now.
+  { checkPropagation: "propagationCheck", resolvers: "dnsResolvers" },
+);
 export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
 
 type Props = Record<string, unknown>;
@@ -66,7 +71,7 @@ async function waitForPropagation(challenges: ExtractedChallenges, inputs: DvVal
     .filter(([domain]) => !isDomainValidated(challenges.domainStatus[domain]))
     .map(([domain, c]) => ({ domain, recordName: c.recordName, value: c.value }));
   if (expected.length === 0) return;
-  const lookup = txtLookup(inputs.resolvers);
+  const lookup = txtLookup(inputs.dnsResolvers);
   await waitUntil<true>(
     async () => {
       const results = await checkTxtRecords(lookup, expected);
@@ -185,7 +190,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
     lastDomainsAt = Date.now();
     const summary = domainSummary(challenges.domainStatus);
     if (!acknowledged) {
-      if (inputs.challengeType === "dns-01" && inputs.checkPropagation) await waitForPropagation(challenges, inputs, progress);
+      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress);
       try {
         await client.acknowledgeDvChallenges(dv);
         progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);

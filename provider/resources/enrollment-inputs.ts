@@ -7,6 +7,7 @@ import { COUNTRY_CODES } from "./countries";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { durationInput, enrollmentIdInput, scheduleInput, warningPolicyInput } from "./common-inputs";
 import { phoneInput, singleLineText } from "./strict-inputs";
+import { withDeprecatedNames } from "./deprecated-inputs";
 
 /** CPS's limit on names per certificate (`maxAllowedSanNames`). */
 export const MAX_NAMES = 100;
@@ -64,7 +65,8 @@ const csrSubject = z
 
 const tlsVersion = z.enum(["TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"], { message: "must be one of TLSv1, TLSv1_1, TLSv1_2, TLSv1_3" });
 
-export const enrollmentInputsSchema = z
+export const enrollmentInputsSchema = withDeprecatedNames(
+  z
   .object({
     contractId: z
       .string({ message: "is required: the CPS contract id, e.g. K-0N7RAK71" })
@@ -106,7 +108,8 @@ export const enrollmentInputsSchema = z
     deploymentSchedule: scheduleInput.optional(),
     allowDeleteWhileDeployed: z.boolean().default(false),
     adoptEnrollmentId: enrollmentIdInput.optional(),
-    waitTimeout: durationInput.default("30m"),
+    /** How long create/update wait for CPS to issue challenges or a CSR (was `waitTimeout`). */
+    timeout: durationInput.default("30m"),
     deleteTimeout: durationInput.default("60m"),
   })
   .strict()
@@ -154,7 +157,10 @@ export const enrollmentInputsSchema = z
     }
     if (v.fipsMode && v.disallowedTlsVersions.some((t) => t === "TLSv1_2" || t === "TLSv1_3"))
       ctx.addIssue({ code: "custom", path: ["disallowedTlsVersions"], message: "must keep TLS 1.2 and 1.3 enabled when fipsMode is on" });
-  });
+  }),
+  // Deprecated spelling (issue #17): every other resource calls its wait bound `timeout`.
+  { waitTimeout: "timeout" },
+);
 
 export type EnrollmentInputs = z.output<typeof enrollmentInputsSchema>;
 

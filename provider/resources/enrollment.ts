@@ -35,8 +35,11 @@ import { getClient } from "./provider-config";
 import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
+import { canonicalInputs, changedInputs } from "./deprecated-inputs";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
+/** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
+export const PROVIDER_ONLY_INPUTS = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "timeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"];
 
 /** What the Enrollment resource records besides its inputs. */
 export interface EnrollmentComputed {
@@ -136,7 +139,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(enrollmentInputsSchema, props);
   const client = getClient();
   const progress = progressOf(props, "enrollment");
-  const timeout = timeoutMs(inputs.waitTimeout, 30 * 60_000);
+  const timeout = timeoutMs(inputs.timeout, 30 * 60_000);
 
   let enrollmentId: number;
   let changeId: number | null = null;
@@ -252,11 +255,10 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
   }
   const desired = parseInputs(enrollmentInputsSchema, news);
   const want = viewOfInputs(desired);
-  const before = enrollmentInputsSchema.safeParse(pickKeys(olds, INPUT_KEYS));
+  // Compared under their current names: a deprecated spelling (`waitTimeout`) is no change.
+  const before = enrollmentInputsSchema.safeParse(pickKeys(canonicalInputs(enrollmentInputsSchema, olds).props, INPUT_KEYS));
   // Inputs that only steer this provider (policies, timeouts) change state without touching CPS.
-  const providerOnly = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "waitTimeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"].some(
-    (k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
-  );
+  const providerOnly = changedInputs(enrollmentInputsSchema, olds, news, PROVIDER_ONLY_INPUTS).length > 0;
 
   const client = getClient();
   const progress = progressOf(news, "enrollment");
@@ -311,7 +313,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
   const inputs = parseInputs(enrollmentInputsSchema, news);
   const client = getClient();
   const progress = progressOf(news, "enrollment");
-  const timeout = timeoutMs(inputs.waitTimeout, 30 * 60_000);
+  const timeout = timeoutMs(inputs.timeout, 30 * 60_000);
   const enrollmentId = Number(id);
   const previous = computedFrom(olds);
   let outs: Props = { ...olds, ...news };

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { parseInputs } from "./check";
+import { changedInputs } from "./deprecated-inputs";
 import { liveEnrollment } from "./live-enrollments";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
@@ -28,9 +29,10 @@ export async function diffFollower<S extends z.ZodObject>(
   const inputs = parseInputs(schema, news) as { enrollmentId: number };
   const replaces = [
     ...(Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : []),
-    ...replaceKeys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null)),
+    // Compared under their current names: a deprecated spelling of the same value is no change.
+    ...changedInputs(schema, olds, news, replaceKeys),
   ];
-  const inputChanged = Object.keys(schema.shape).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const inputChanged = changedInputs(schema, olds, news, Object.keys(schema.shape)).length > 0;
   let newChange = false;
   if (replaces.length === 0) {
     try {

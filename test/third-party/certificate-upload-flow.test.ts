@@ -79,7 +79,8 @@ describe("CertificateUpload through the engine path", () => {
     const result = await stack.driver.up("CertificateUpload", "upload", toPropertyMap(inputs));
     if (result.op === "failed") throw new Error(result.message);
     const up = stack.driver.outputs("upload");
-    expect(up.changeStatus).toBe("complete");
+    expect(up.status).toBe("complete");
+    expect(up.changeStatus).toBe("complete"); // the deprecated name, kept for one release
     const production = up.production as { matchesInputs: boolean; certificates: Array<{ keyAlgorithm: string }> };
     expect(production.matchesInputs).toBe(true);
     expect(production.certificates.map((c) => c.keyAlgorithm).sort()).toEqual(["ECDSA", "RSA"]);

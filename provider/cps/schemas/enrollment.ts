@@ -7,65 +7,118 @@ import { looseBoolean, nullableString, numericId, ocspStapling, openString } fro
 // ---------------------------------------------------------------------------------------------
 
 const contactResponse = z.looseObject({
+  /** Given name. */
   firstName: nullableString,
+  /** Family name. */
   lastName: nullableString,
+  /** Job title. */
   title: nullableString,
+  /** The contact's organization. */
   organizationName: nullableString,
+  /** Email address. */
   email: nullableString,
+  /** Phone number. */
   phone: nullableString,
+  /** First address line. */
   addressLineOne: nullableString,
+  /** Second address line. */
   addressLineTwo: nullableString,
+  /** City. */
   city: nullableString,
+  /** State, province or region. */
   region: nullableString,
+  /** Postal code. */
   postalCode: nullableString,
+  /** ISO 3166-1 alpha-2 country code. */
   country: nullableString,
 });
 
 const orgResponse = z.looseObject({
+  /** Legal name of the organization. */
   name: nullableString,
+  /** First address line. */
   addressLineOne: nullableString,
+  /** Second address line. */
   addressLineTwo: nullableString,
+  /** City. */
   city: nullableString,
+  /** State, province or region. */
   region: nullableString,
+  /** Postal code. */
   postalCode: nullableString,
+  /** ISO 3166-1 alpha-2 country code. */
   country: nullableString,
+  /** Phone number. */
   phone: nullableString,
 });
 
 const csrResponse = z.looseObject({
+  /** Common name. */
   cn: z.string(),
+  /** The other names on the certificate. */
   sans: z.array(z.string()).nullish(),
+  /** Country (ISO 3166-1 alpha-2). */
   c: nullableString,
+  /** State or province. */
   st: nullableString,
+  /** Locality (city). */
   l: nullableString,
+  /** Organization. */
   o: nullableString,
+  /** Organizational unit. */
   ou: nullableString,
+  /** DV: the Let's Encrypt trust chain chosen. */
   preferredTrustChain: nullableString,
 });
 
-const dnsNameSettings = z.looseObject({ cloneDnsNames: looseBoolean, dnsNames: z.array(z.string()).nullish() });
+const dnsNameSettings = z.looseObject({
+  /** Whether the edge serves every certificate name (SNI). */
+  cloneDnsNames: looseBoolean,
+  /** The names the edge serves the certificate for (SNI). */
+  dnsNames: z.array(z.string()).nullish(),
+});
 
 const clientMutualAuthentication = z.looseObject({
+  /** The CA set client certificates are checked against. */
   setId: z.string().nullish(),
+  /** Mutual TLS options. */
   authenticationOptions: z
     .looseObject({
+      /** Whether the CA list is sent in the handshake. */
       sendCaListToClient: looseBoolean.nullish(),
-      ocsp: z.looseObject({ enabled: looseBoolean.nullish() }).nullish(),
+      /** OCSP checking of client certificates. */
+      ocsp: z
+        .looseObject({
+          /** Whether OCSP checking is on. */
+          enabled: looseBoolean.nullish(),
+        })
+        .nullish(),
     })
     .nullish(),
 });
 
 const networkConfigurationResponse = z.looseObject({
+  /** `core`, `china+core` or `russia+core`. */
   geography: openString,
+  /** `standard-tls`, `enhanced-tls` or `shared-cert`. */
   secureNetwork: openString.nullish(),
+  /** Whether the certificate is served to SNI clients only. */
   sniOnly: looseBoolean,
+  /** Whether QUIC is on. */
   quicEnabled: looseBoolean.nullish(),
+  /** The cipher profile clients must support. */
   mustHaveCiphers: nullableString,
+  /** The preferred cipher profile. */
   preferredCiphers: nullableString,
+  /** TLS versions turned off. */
   disallowedTlsVersions: z.array(z.string()).nullish(),
+  /** OCSP stapling: `on`, `off` or `not-set`. */
   ocspStapling: ocspStapling.nullish(),
+  /** Which names the edge serves the certificate for. */
   dnsNameSettings: dnsNameSettings.nullish(),
+  /** Mutual TLS, when set up. */
   clientMutualAuthentication: clientMutualAuthentication.nullish(),
+  /** Whether FIPS mode is on. */
   fipsMode: looseBoolean.nullish(),
 });
 
@@ -75,35 +128,70 @@ const pendingChange = z
   .transform((item) => {
     const location = typeof item === "string" ? item : item.location;
     const changeType = typeof item === "string" ? null : (item.changeType ?? null);
-    return { location, changeType, changeId: parseTrailingId(location) };
+    return {
+      /** The change's path, `/cps/v2/enrollments/{id}/changes/{changeId}`. */
+      location,
+      /** `new-certificate`, `renewal`, `modify-san`, ... */
+      changeType,
+      /** The change id (the last segment of `location`). */
+      changeId: parseTrailingId(location),
+    };
   });
 export type PendingChange = z.output<typeof pendingChange>;
 
 export const enrollmentSchema = z
   .looseObject({
+    /** The enrollment id. */
     id: numericId.nullish(),
+    /** The enrollment's path, `/cps/v2/enrollments/{id}`. */
     location: nullableString,
+    /** Registration authority: `lets-encrypt`, `symantec` or `third-party`. */
     ra: openString,
+    /** `dv`, `ov`, `ev` or `third-party`. */
     validationType: openString,
+    /** `san`, `single`, `wildcard`, `wildcard-san` or `third-party`. */
     certificateType: openString,
+    /** OV/EV trust chain, `default` or `symantec1kroot`. */
     certificateChainType: nullableString,
+    /** Whether deployment stops on staging until acknowledged. */
     changeManagement: looseBoolean,
+    /** Dual-stack: RSA and ECDSA certificates side by side. */
     enableMultiStackedCertificates: looseBoolean.nullish(),
+    /** Signature algorithm, e.g. `SHA-256`. */
     signatureAlgorithm: nullableString,
+    /** When CPS starts the automatic renewal (ISO 8601). */
     autoRenewalStartTime: nullableString,
+    /** The most names the certificate may hold. */
     maxAllowedSanNames: z.number().nullish(),
+    /** The most wildcard names the certificate may hold. */
     maxAllowedWildcardSanNames: z.number().nullish(),
+    /** The CA-registered organization, when used. */
     orgId: z.union([z.number(), z.string()]).nullish(),
+    /** Edge slots assigned to the enrollment. */
     assignedSlots: z.array(z.number()).nullish(),
+    /** Slots serving the certificate on production. */
     productionSlots: z.array(z.number()).nullish(),
+    /** Slots serving the certificate on staging. */
     stagingSlots: z.array(z.number()).nullish(),
+    /** The changes in progress, oldest first. */
     pendingChanges: z.array(pendingChange).nullish(),
+    /** The certificate's names and subject. */
     csr: csrResponse,
+    /** How the edge serves the certificate. */
     networkConfiguration: networkConfigurationResponse,
+    /** The organization the certificate is issued to. */
     org: orgResponse.nullish(),
+    /** The administrative contact. */
     adminContact: contactResponse.nullish(),
+    /** The technical contact. */
     techContact: contactResponse.nullish(),
-    thirdParty: z.looseObject({ excludeSans: looseBoolean }).nullish(),
+    /** Third-party settings. */
+    thirdParty: z
+      .looseObject({
+        /** Whether the CSR leaves the SANs out. */
+        excludeSans: looseBoolean,
+      })
+      .nullish(),
   })
   .transform((body, ctx) => {
     let id: number | undefined = body.id ?? undefined;
@@ -115,7 +203,13 @@ export const enrollmentSchema = z
       ctx.addIssue({ code: "custom", message: "enrollment has neither id nor a location ending in an id", path: ["id"] });
       return z.NEVER;
     }
-    return { ...body, id, pendingChanges: body.pendingChanges ?? [] };
+    return {
+      ...body,
+      /** The enrollment id. */
+      id,
+      /** The changes in progress, oldest first. */
+      pendingChanges: body.pendingChanges ?? [],
+    };
   });
 export type Enrollment = z.output<typeof enrollmentSchema>;
 
