@@ -14,6 +14,7 @@ import {
   type PropertyMap,
 } from "../harness";
 import { counterProvider } from "../harness/fixtures/counterProvider";
+import { waitFor } from "../program/wait";
 
 const projectRoot = path.resolve(__dirname, "../..");
 
@@ -56,7 +57,8 @@ describe("dynamic-provider host driven like the engine", () => {
     expect(created.id).toMatch(/^counter-one-/);
     expect(created.properties).toMatchObject({ value: 2, doubled: 4, configSeen: "/tmp/fake.edgerc" });
     expect(created.properties.__provider).toBe(providerText);
-    expect(output.some((line) => line.includes(`counter one: created ${created.id}`))).toBe(true);
+    // The provider's stderr line and the gRPC answer travel separately: wait for the line (bounded).
+    await waitFor(`the provider's "created" line`, () => output.some((line) => line.includes(`counter one: created ${created.id}`)) || undefined, 10_000);
 
     const read = await host.read(created.id, urn, created.properties, checked.inputs);
     expect(read).toMatchObject({ id: created.id, properties: { doubled: 4 } });

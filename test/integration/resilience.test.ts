@@ -115,7 +115,8 @@ describe("interrupted and refused runs resume", () => {
     const { enrollmentRequest } = await import("../../provider/resources/enrollment-spec");
     const { enrollmentInputsSchema } = await import("../../provider/resources/enrollment-inputs");
     const inputs = enrollmentInputs(ZONE, { commonName: `legacy.${ZONE}`, sans: [] });
-    const made = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(enrollmentInputsSchema.parse(inputs)) });
+    const { canonicalInputs } = await import("../../provider/resources/deprecated-inputs");
+    const made = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(enrollmentInputsSchema.parse(canonicalInputs(enrollmentInputsSchema, inputs).props)) });
     client.close();
 
     const adopted = await stack.driver.up("Enrollment", "legacy", { ...inputs, adoptEnrollmentId: made.enrollmentId });
