@@ -660,16 +660,18 @@ export class CpsEngine {
       change.lastUpdated = this.iso();
       return;
     }
+    // Automated challenge completion first (no network wait): a name already reaching this
+    // certificate through its edge hostname needs no token.
+    for (const domain of change.dv) {
+      if (domain.validationStatus === "VALIDATED" || this.o.book.get(domain.domain) || domain.domain.startsWith("*.")) continue;
+      const edgeHostname = this.o.automatedValidation?.(domain.domain, change.enrollmentId);
+      if (edgeHostname === undefined) continue;
+      this.markValidated(domain, enrollment, null);
+      this.o.log?.(`change ${change.id}: ${domain.domain} is CNAMEd to ${edgeHostname}, an edge hostname of enrollment ${change.enrollmentId}: validated by Akamai`);
+    }
     for (const domain of change.dv) {
       if (domain.validationStatus === "VALIDATED") continue;
       const forced = this.o.book.get(domain.domain);
-      const edgeHostname = forced || domain.domain.startsWith("*.") ? undefined : this.o.automatedValidation?.(domain.domain, change.enrollmentId);
-      if (edgeHostname !== undefined) {
-        // no token needed: the name already reaches this certificate through its edge hostname
-        this.markValidated(domain, enrollment, null);
-        this.o.log?.(`change ${change.id}: ${domain.domain} is CNAMEd to ${edgeHostname}, an edge hostname of enrollment ${change.enrollmentId}: validated by Akamai`);
-        continue;
-      }
       if (!forced && Date.parse(domain.expires) < now.getTime()) {
         Object.assign(domain, { status: "Invalid", validationStatus: "TOKEN_EXPIRED", error: `The validation token expired at ${domain.expires}; new challenges are issued on the next check.` });
         this.staleOrders.add(change.id);

@@ -69,8 +69,9 @@ function domainSummary(states: Record<string, DomainValidationState>): { pending
 
 /**
  * Waits until the TXT records of the names still to validate are visible. While some are missing,
- * the domains' state is read again (`refresh`): CPS may validate a name by itself meanwhile (a name
- * CNAMEd to this certificate's edge hostname), and no record for it will ever appear.
+ * the domains' state is read again (`refresh`, at most every DOMAIN_REFRESH_MS): CPS may validate a
+ * name by itself meanwhile (a name CNAMEd to this certificate's edge hostname), and no record for it
+ * will ever appear.
  */
 async function waitForPropagation(
   challenges: ExtractedChallenges,
@@ -83,10 +84,12 @@ async function waitForPropagation(
     .map(([domain, c]) => ({ domain, recordName: c.recordName, value: c.value }));
   if (expected.length === 0) return;
   const lookup = txtLookup(inputs.dnsResolvers);
+  let refreshedAt = Date.now();
   await waitUntil<true>(
     async () => {
       let results = await checkTxtRecords(lookup, expected);
-      if (results.some((r) => !r.ok)) {
+      if (results.some((r) => !r.ok) && Date.now() - refreshedAt >= DOMAIN_REFRESH_MS) {
+        refreshedAt = Date.now();
         const states = await refresh();
         expected = expected.filter((e) => !isDomainValidated(states[e.domain]));
         results = results.filter((r) => expected.some((e) => e.domain === r.domain));
