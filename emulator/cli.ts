@@ -16,6 +16,7 @@ const USAGE = `Usage: cps-emulator [options]   (in a clone: npm run emulator -- 
   --auth-headers-to-sign H,H  headers the EdgeGrid signature covers (headers_to_sign), default none
   --auth-max-body N     POST body bytes the EdgeGrid content hash covers (max_body), default 131072
   --no-create-throttle  allow any number of enrollment creations (default: one per contract per 5 minutes, 409 inside the window, as Akamai documents)
+  --no-automated-challenge-completion  every DV name needs its token (default: a name CNAMEd to an active edge hostname of its enrollment is validated by Akamai)
   --dv-status-spelling  coodinate-domain-validation (default) | coordinate-domain-validation
   --dns-port N          port of the emulator's DNS server (UDP+TCP), default 0 (ephemeral)
   --dns-server H:P      validate against this DNS server instead of the emulator's own
@@ -77,6 +78,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case "--auth-max-body": options.authMaxBody = num(); break;
       case "--create-throttle": options.createThrottle = true; break;
       case "--no-create-throttle": options.createThrottle = false; break;
+      case "--no-automated-challenge-completion": options.automatedChallengeCompletion = false; break;
       case "--dv-status-spelling": {
         const v = value();
         if (v !== "coodinate-domain-validation" && v !== "coordinate-domain-validation") throw new Error(`unknown spelling ${v}`);

@@ -111,6 +111,13 @@ export interface EmulatorOptions {
    * (Akamai: 10–15 minutes, https://techdocs.akamai.com/property-mgr/reference/post-edgehostnames). Default 600.
    */
   edgeHostnameActivationMs?: number;
+  /**
+   * CPS's automated challenge completion, from Akamai's secure provisioning seed documents: a name of
+   * a DV change that is CNAMEd (in the emulator's own DNS zones) to an ACTIVE edge hostname of the
+   * same enrollment is validated by Akamai without a token. Default on; `false` makes every name
+   * need its token.
+   */
+  automatedChallengeCompletion?: boolean;
   /** Diagnostics (never secrets). */
   log?: (message: string) => void;
 }
@@ -215,6 +222,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dvStatus: options.dvStatusSpelling ?? "coodinate-domain-validation",
       renewalLeadDays: options.renewalLeadDays,
       thirdPartyTrustedRootsPem: options.thirdPartyTrustedRootsPem,
+      // edgeHostnames is created below; the engine asks only once changes run
+      ...(options.automatedChallengeCompletion === false ? {} : { automatedValidation: (domain: string, enrollmentId: number) => edgeHostnames.edgeHostnameOf(domain, enrollmentId) }),
       log: options.log,
     });
     engine.restoreDeployments();

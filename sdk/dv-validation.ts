@@ -46,7 +46,10 @@ export class DvValidation extends pulumi.dynamic.Resource {
   declare public readonly status: pulumi.Output<string>;
   /** The names the CA validated. */
   declare public readonly validatedDomains: pulumi.Output<string[]>;
-  /** CPS's per-domain validation state when validation finished, by domain. */
+  /**
+   * CPS's per-domain validation state when validation finished, by domain. A name Akamai validated
+   * itself (it is CNAMEd to this certificate's edge hostname, no token of yours) has `validatedByAkamai: true`.
+   */
   declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
 
   constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {

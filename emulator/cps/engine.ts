@@ -60,7 +60,21 @@ export interface EngineOptions {
    * not judged (the other checks of an upload still run).
    */
   thirdPartyTrustedRootsPem?: string;
+  /**
+   * CPS's automated challenge completion (Akamai's secure provisioning seed documents): the edge
+   * hostname of enrollment `enrollmentId` that `domain` is CNAMEd to, when there is one; such a domain
+   * is validated by Akamai without a token from the user. Absent: every domain needs its token.
+   */
+  automatedValidation?: (domain: string, enrollmentId: number) => string | undefined;
   log?: (message: string) => void;
+}
+
+/**
+ * A domain validated by CPS's automated challenge completion: VALIDATED while none of its challenges
+ * is `valid` (no token of the user's was checked). Every other validation marks the challenge used.
+ */
+export function validatedWithoutChallenge(domain: DvDomainRecord): boolean {
+  return domain.validationStatus === "VALIDATED" && !domain.challenges.some((c) => c.status === "valid");
 }
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -646,6 +660,15 @@ export class CpsEngine {
       change.lastUpdated = this.iso();
       return;
     }
+    // Automated challenge completion first (no network wait): a name already reaching this
+    // certificate through its edge hostname needs no token.
+    for (const domain of change.dv) {
+      if (domain.validationStatus === "VALIDATED" || this.o.book.get(domain.domain) || domain.domain.startsWith("*.")) continue;
+      const edgeHostname = this.o.automatedValidation?.(domain.domain, change.enrollmentId);
+      if (edgeHostname === undefined) continue;
+      this.markValidated(domain, enrollment, null);
+      this.o.log?.(`change ${change.id}: ${domain.domain} is CNAMEd to ${edgeHostname}, an edge hostname of enrollment ${change.enrollmentId}: validated by Akamai`);
+    }
     for (const domain of change.dv) {
       if (domain.validationStatus === "VALIDATED") continue;
       const forced = this.o.book.get(domain.domain);
@@ -659,12 +682,7 @@ export class CpsEngine {
       const verdict = this.o.book.get(domain.domain) ?? checked;
       if (!verdict.ok && (verdict.validationStatus === "INVALIDATED" || verdict.validationStatus === "TOKEN_EXPIRED")) this.staleOrders.add(change.id);
       if (verdict.ok) {
-        domain.status = "Valid";
-        domain.validationStatus = "VALIDATED";
-        domain.error = null;
-        domain.validatedTimestamp = this.iso();
-        for (const c of domain.challenges) if (c.type === verdict.challengeType) c.status = "valid";
-        if (enrollment) (enrollment.dvHistory[domain.domain.toLowerCase()] ??= []).push(JSON.parse(JSON.stringify(domain)));
+        this.markValidated(domain, enrollment, verdict.challengeType);
       } else {
         domain.status = "Awaiting user";
         domain.validationStatus = verdict.validationStatus;
@@ -685,11 +703,21 @@ export class CpsEngine {
     }
   }
 
+  /** The domain is validated: by `challengeType`, or (null) by Akamai itself, no challenge used. */
+  private markValidated(domain: DvDomainRecord, enrollment: EnrollmentRecord | undefined, challengeType: "dns-01" | "http-01" | null): void {
+    domain.status = "Valid";
+    domain.validationStatus = "VALIDATED";
+    domain.error = null;
+    domain.validatedTimestamp = this.iso();
+    for (const c of domain.challenges) if (c.type === challengeType) c.status = "valid";
+    if (enrollment) (enrollment.dvHistory[domain.domain.toLowerCase()] ??= []).push(JSON.parse(JSON.stringify(domain)));
+  }
+
   private async obtainCertificates(change: ChangeRecord): Promise<void> {
     const certificates: CertificateRecord[] = [];
-    // A domain validated by an operator's verdict (admin API) never reached the CA's order, so the
-    // CA issues it directly, with the DV lifetime.
-    const forced = change.dv.some((d) => this.o.book.get(d.domain)?.ok === true);
+    // A domain validated by an operator's verdict (admin API) or by Akamai's automated challenge
+    // completion never reached the CA's order, so the CA issues it directly, with the DV lifetime.
+    const forced = change.dv.some((d) => this.o.book.get(d.domain)?.ok === true || validatedWithoutChallenge(d));
     for (const key of change.keys) {
       const issued =
         change.target.ra !== "lets-encrypt"

@@ -77,6 +77,26 @@ export class EdgeHostnameRegistry {
     return [...this.records.values()].map((r) => ({ ...r }));
   }
 
+  /**
+   * The ACTIVE edge hostname of enrollment `enrollmentId` that `name` is CNAMEd to in the emulator's
+   * own zones (following a CNAME chain of a few hops), or undefined. What CPS's automated challenge
+   * completion looks for (Akamai's secure provisioning seed documents): such a name is validated by
+   * Akamai itself, with no token from the user.
+   */
+  edgeHostnameOf(name: string, enrollmentId: number): string | undefined {
+    const zones = this.deps.zones;
+    if (!zones) return undefined;
+    let current = normalizeName(name);
+    for (let hop = 0; hop < 8; hop++) {
+      const target = zones.get(current, "CNAME")?.rdata[0];
+      if (target === undefined) return undefined;
+      current = normalizeName(target);
+      const record = [...this.records.values()].find((r) => `${r.domainPrefix}.${r.domainSuffix}` === current);
+      if (record) return record.status === "ACTIVE" && record.certEnrollmentId === enrollmentId ? current : undefined;
+    }
+    return undefined;
+  }
+
   /** Admin/test seam: mark an edge hostname as used by an active property (HAPI then refuses deletes). */
   setInUse(id: number, inUse: boolean): boolean {
     const record = this.records.get(id);

@@ -2,6 +2,7 @@
  * Turn CPS `dv-challenges.v2` into what a Pulumi program needs to publish: one DNS record (or HTTP
  * token) per domain, keyed by domain, so that records can be declared outside `apply()`.
  */
+import { isValidatedByAkamai } from "./validated-by-akamai";
 
 /** The parts of a dv-challenges.v2 body this module reads (the client's parsed type fits it). */
 export interface DvChallengesView {
@@ -83,6 +84,11 @@ export interface DomainValidationState {
   validationStatus: string;
   /** The CA's error, when validation failed or is not ready. */
   error?: string;
+  /**
+   * Present (true) when Akamai validated the name itself, with no token of yours: the name is CNAMEd
+   * to this certificate's edge hostname (CPS's automated challenge completion). Absent otherwise.
+   */
+  validatedByAkamai?: true;
 }
 
 export interface ExtractedChallenges {
@@ -106,6 +112,7 @@ export function extractChallenges(body: DvChallengesView): ExtractedChallenges {
       status: entry.status ?? "",
       validationStatus: entry.validationStatus ?? "",
       ...(entry.error ? { error: entry.error } : {}),
+      ...(isValidatedByAkamai(entry) ? { validatedByAkamai: true as const } : {}),
     };
     const expires = entry.expires ?? undefined;
     for (const c of entry.challenges) {

@@ -10,6 +10,7 @@ import { ChangeStatus, CpsApiError, CpsClient } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
+import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { PollStep, waitUntil } from "../lifecycle/poll";
@@ -66,15 +67,33 @@ function domainSummary(states: Record<string, DomainValidationState>): { pending
   return { pending, failed, detail: pending.length === 0 ? "all domains validated" : `${pending.length} pending - ${parts.join("; ")}` };
 }
 
-async function waitForPropagation(challenges: ExtractedChallenges, inputs: DvValidationInputs, progress: Progress): Promise<void> {
-  const expected = Object.entries(challenges.dnsChallenges)
+/**
+ * Waits until the TXT records of the names still to validate are visible. While some are missing,
+ * the domains' state is read again (`refresh`, at most every DOMAIN_REFRESH_MS): CPS may validate a
+ * name by itself meanwhile (a name CNAMEd to this certificate's edge hostname), and no record for it
+ * will ever appear.
+ */
+async function waitForPropagation(
+  challenges: ExtractedChallenges,
+  inputs: DvValidationInputs,
+  progress: Progress,
+  refresh: () => Promise<Record<string, DomainValidationState>>,
+): Promise<void> {
+  let expected = Object.entries(challenges.dnsChallenges)
     .filter(([domain]) => !isDomainValidated(challenges.domainStatus[domain]))
     .map(([domain, c]) => ({ domain, recordName: c.recordName, value: c.value }));
   if (expected.length === 0) return;
   const lookup = txtLookup(inputs.dnsResolvers);
+  let refreshedAt = Date.now();
   await waitUntil<true>(
     async () => {
-      const results = await checkTxtRecords(lookup, expected);
+      let results = await checkTxtRecords(lookup, expected);
+      if (results.some((r) => !r.ok) && Date.now() - refreshedAt >= DOMAIN_REFRESH_MS) {
+        refreshedAt = Date.now();
+        const states = await refresh();
+        expected = expected.filter((e) => !isDomainValidated(states[e.domain]));
+        results = results.filter((r) => expected.some((e) => e.domain === r.domain));
+      }
       const missing = results.filter((r) => !r.ok);
       if (missing.length === 0) return { done: true, state: "all TXT records visible" };
       return { state: `${missing.length}/${results.length} TXT records not visible yet`, detail: missing.map((m) => m.reason).join("; ") };
@@ -151,6 +170,13 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   let lastDomains: Record<string, DomainValidationState> = {};
   let lastDomainsAt = 0;
   let domainsReported = false;
+  const reportedByAkamai = new Set<string>();
+  /** One progress line per name Akamai validated itself, the first time it is seen. */
+  const reportValidatedByAkamai = (states: Record<string, DomainValidationState>): void => {
+    const fresh = namesValidatedByAkamai(states).filter((d) => !reportedByAkamai.has(d));
+    for (const d of fresh) reportedByAkamai.add(d);
+    if (fresh.length > 0) progress(`${fresh.join(", ")}: ${VALIDATED_BY_AKAMAI} (no challenge of yours needed)`);
+  };
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
     const change = await client.getChangeStatus(inputs.enrollmentId, changeId).catch(async (e: unknown) => {
@@ -188,9 +214,16 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
     const challenges = extractChallenges(await client.getDvChallenges(dv));
     lastDomains = challenges.domainStatus;
     lastDomainsAt = Date.now();
+    reportValidatedByAkamai(lastDomains);
     const summary = domainSummary(challenges.domainStatus);
     if (!acknowledged) {
-      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress);
+      const refresh = async (): Promise<Record<string, DomainValidationState>> => {
+        lastDomains = extractChallenges(await client.getDvChallenges(dv)).domainStatus;
+        lastDomainsAt = Date.now();
+        return lastDomains;
+      };
+      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress, refresh);
+      reportValidatedByAkamai(lastDomains);
       try {
         await client.acknowledgeDvChallenges(dv);
         progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
@@ -222,6 +255,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         ? `certificate issued for ${names.length} name(s) ${elapsed}`
         : `change ${changeId} (${pending.changeType ?? "unknown type"}) is past domain validation ${elapsed}; it issues no new certificate`,
     );
+    reportValidatedByAkamai(lastDomains);
     return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: lastDomains };
   } catch (e) {
     if (domainsReported) throw e;

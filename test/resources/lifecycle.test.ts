@@ -42,6 +42,20 @@ describe("challenges", () => {
     expect(out.httpChallenges["www.example.com"]!.redirectUrl).toContain("dcv.akamai.com");
     expect(out.domainStatus["www.example.com"]!.error).toContain("not ready");
   });
+
+  it("marks a name validated with no challenge of the user's as validated by Akamai, and only that one", () => {
+    const dns = (status: string) => ({ type: "dns-01", status, token: "t", responseBody: "v", fullPath: "_acme-challenge.x." });
+    const out = extractChallenges({
+      dv: [
+        { domain: "cnamed.example.com", status: "Valid", validationStatus: "VALIDATED", challenges: [dns("pending")] },
+        { domain: "token.example.com", status: "Valid", validationStatus: "VALIDATED", challenges: [dns("valid")] },
+        { domain: "waiting.example.com", status: "Awaiting user", validationStatus: "DATA_NOT_READY", challenges: [dns("pending")] },
+      ],
+    });
+    expect(out.domainStatus["cnamed.example.com"]).toEqual({ status: "Valid", validationStatus: "VALIDATED", validatedByAkamai: true });
+    expect(out.domainStatus["token.example.com"]).toEqual({ status: "Valid", validationStatus: "VALIDATED" });
+    expect(out.domainStatus["waiting.example.com"]!.validatedByAkamai).toBeUndefined();
+  });
 });
 
 describe("waitUntil", () => {
