@@ -7,7 +7,9 @@
  */
 import * as http from "http";
 import * as https from "https";
+import { acmeOrderProvider } from "../../provider/resources/acme-order";
 import { certificateUploadProvider } from "../../provider/resources/certificate-upload";
+import { getEnrollments } from "../../provider/resources/data-functions";
 import { deploymentProvider } from "../../provider/resources/deployment";
 import { dvValidationProvider } from "../../provider/resources/dv-validation";
 import { edgeDnsTxtRecordProvider } from "../../provider/resources/edge-dns-txt-record";
@@ -140,5 +142,14 @@ describe("a required input of the wrong type says what is expected", () => {
       { property: "challengeType", reason: 'must be one of "dns-01" or "http-01", not the text "dns01"' },
       { property: "propagationCheck", reason: 'must be true or false, not the text "yes"' },
     ]);
+    const w = await dvValidationProvider.check({}, { enrollmentId: 12345, postVerificationWarnings: "all" });
+    expect(w.failures).toEqual([{ property: "postVerificationWarnings", reason: expect.stringMatching(/^must be "acknowledge-all", "fail" or a list of warning IDs such as \["[A-Z_]+"\], not the text "all"$/) }]);
+  });
+
+  it("holds for the other resources' and the data functions' inputs too", async () => {
+    const o = await acmeOrderProvider.check({}, { csrPem: 42, directoryUrl: "https://acme.example/directory" });
+    expect(o.failures).toEqual(expect.arrayContaining([{ property: "csrPem", reason: "must be a PEM certificate request as text, e.g. enrollment.csrs.rsa, not the number 42" }]));
+    await expect(getEnrollments({ get: () => undefined }, { contractId: 123 })).rejects.toThrow("getEnrollments: contractId: must be text, not the number 123");
+    expect(requests.count).toBe(0);
   });
 });
