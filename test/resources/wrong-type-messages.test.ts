@@ -12,8 +12,10 @@ import { certificateUploadProvider } from "../../provider/resources/certificate-
 import { getEnrollments } from "../../provider/resources/data-functions";
 import { deploymentProvider } from "../../provider/resources/deployment";
 import { dvValidationProvider } from "../../provider/resources/dv-validation";
+import { edgeDnsCnameRecordProvider } from "../../provider/resources/edge-dns-cname-record";
 import { edgeDnsTxtRecordProvider } from "../../provider/resources/edge-dns-txt-record";
 import { enrollmentProvider } from "../../provider/resources/enrollment";
+import { secureEdgeHostnameProvider } from "../../provider/resources/secure-edge-hostname";
 
 type Props = Record<string, unknown>;
 type Provider = { check(olds: Props, news: Props): Promise<{ failures?: Array<{ property: string; reason: string }> }> };
@@ -149,6 +151,15 @@ describe("a required input of the wrong type says what is expected", () => {
   it("holds for the other resources' and the data functions' inputs too", async () => {
     const o = await acmeOrderProvider.check({}, { csrPem: 42, directoryUrl: "https://acme.example/directory" });
     expect(o.failures).toEqual(expect.arrayContaining([{ property: "csrPem", reason: "must be a PEM certificate request as text, e.g. enrollment.csrs.rsa, not the number 42" }]));
+    const c = await edgeDnsCnameRecordProvider.check({}, { zone: "example.com", name: "www.example.com", target: ["www.example.com.edgekey.net"] });
+    expect(c.failures).toEqual([{ property: "target", reason: "must be a host name such as www.example.com.edgekey.net, not a list" }]);
+    const h = await secureEdgeHostnameProvider.check({}, { contractId: 123, groupId: "grp_1", productId: "prd_Fresca", enrollmentId: 12345 });
+    expect(h.failures).toEqual(
+      expect.arrayContaining([
+        { property: "contractId", reason: "must be text, a contract id, not the number 123" },
+        { property: "domainPrefix", reason: "is required: the site name, e.g. www.example.com" },
+      ]),
+    );
     await expect(getEnrollments({ get: () => undefined }, { contractId: 123 })).rejects.toThrow("getEnrollments: contractId: must be text, not the number 123");
     expect(requests.count).toBe(0);
   });
