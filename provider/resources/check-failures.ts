@@ -56,7 +56,7 @@ export function describeValue(input: unknown): string {
   if (Array.isArray(input)) return input.length === 0 ? "an empty list" : "a list";
   switch (typeof input) {
     case "string":
-      return input.length <= 40 ? `the text ${JSON.stringify(input)}` : "a text";
+      return input.length <= 40 ? `the text ${JSON.stringify(input)}` : `a text of ${input.length} characters`;
     case "number":
       return Number.isFinite(input) ? `the number ${input}` : `the number ${String(input)}`;
     case "boolean":
