@@ -13,13 +13,13 @@ import { DEFAULT_CHALLENGE_TTL, DnsChallenge } from "../lifecycle/challenges";
 import { parseInputs, progressOf } from "./check";
 import { acmeErrorText, acmeSession, ensureAccount, generateAccountKeyPem, orderRef } from "./acme-session";
 import { csrNames } from "./pem";
-import { acmeUrlInput, certificatesPemInput, privateKeyPemInput } from "./strict-inputs";
+import { acmeUrlInput, certificatesPemInput, expecting, privateKeyPemInput } from "./strict-inputs";
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 
 export const csrPemInput = z
-  .string({ message: "is required: a PEM certificate request, e.g. enrollment.csrs.rsa" })
+  .string(expecting("a PEM certificate request as text, e.g. enrollment.csrs.rsa", "is required: a PEM certificate request, e.g. enrollment.csrs.rsa"))
   .refine((s) => s.includes("-----BEGIN CERTIFICATE REQUEST-----"), { message: "must be a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----)" })
   .refine(
     (s) => {

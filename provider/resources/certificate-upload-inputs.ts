@@ -7,6 +7,7 @@
 import type { X509Certificate } from "crypto";
 import { z } from "zod";
 import { durationInput, enrollmentIdInput, warningPolicyInput } from "./common-inputs";
+import { expecting } from "./strict-inputs";
 import {
   certificateDnsNames,
   certificateKeyAlgorithm,
@@ -19,25 +20,25 @@ import {
 /** How far in the future a certificate's notBefore may be (clock skew between the CA, this machine and CPS). */
 const NOT_YET_VALID_TOLERANCE_MS = 5 * 60_000;
 
-const keyAlgorithm = z.enum(["RSA", "ECDSA"], { message: 'must be "RSA" or "ECDSA"' });
+const keyAlgorithm = z.enum(["RSA", "ECDSA"], { error: (issue) => (issue.input === undefined ? 'is required: "RSA" or "ECDSA"' : 'must be "RSA" or "ECDSA"') });
 
 const certificateEntry = z
   .object({
     keyAlgorithm,
     /** The leaf certificate (PEM). Optional in the schema only so that a chain without it gets its own message. */
-    certificatePem: z.string().optional(),
+    certificatePem: z.string(expecting("a PEM certificate as text (-----BEGIN CERTIFICATE----- …)")).optional(),
     /** Intermediates, leaf's issuer first (PEM, concatenated). */
-    trustChainPem: z.string().optional(),
-  })
+    trustChainPem: z.string(expecting("PEM certificates as text (-----BEGIN CERTIFICATE----- …)")).optional(),
+  }, expecting('a certificate: an object with keyAlgorithm and certificatePem, e.g. { keyAlgorithm: "RSA", certificatePem: "-----BEGIN CERTIFICATE-----…" }'))
   .strict();
 
-const fingerprint = z.string().regex(/^[0-9a-f]{64}$/i, { message: "must be a hex SHA-256 fingerprint (the Enrollment's csrFingerprints output)" });
+const fingerprint = z.string(expecting("text, a hex SHA-256 fingerprint")).regex(/^[0-9a-f]{64}$/i, { message: "must be a hex SHA-256 fingerprint (the Enrollment's csrFingerprints output)" });
 
 export const certificateUploadInputsSchema = z
   .object({
     enrollmentId: enrollmentIdInput,
     certificates: z
-      .array(certificateEntry)
+      .array(certificateEntry, expecting('a list of certificates, e.g. [{ keyAlgorithm: "RSA", certificatePem: "-----BEGIN CERTIFICATE-----…" }]'))
       .min(1, { message: "needs at least one certificate (one per key algorithm)" })
       .max(2, { message: "takes at most two certificates: one RSA and one ECDSA" }),
     postVerificationWarnings: warningPolicyInput.default("fail"),
@@ -46,7 +47,7 @@ export const certificateUploadInputsSchema = z
     /** The Enrollment's `csrFingerprints`: lets check reject a certificate for another key before any API call. */
     csrFingerprints: z.object({ rsa: fingerprint.optional(), ecdsa: fingerprint.optional() }).strict().optional(),
     /** Names the certificate must cover (e.g. the Enrollment's `domains`); checked offline. */
-    expectedSans: z.array(z.string().min(1)).max(200).optional(),
+    expectedSans: z.array(z.string(expecting("a host name such as www.example.com")).min(1), expecting('a list of host names, e.g. ["www.example.com"]')).max(200).optional(),
     timeout: durationInput.default("60m"),
   })
   .strict()

@@ -1,7 +1,7 @@
 /** The shared shape of every resource's `check`: zod parse, one failure per property, unknowns tolerated. */
 import type { z } from "zod";
 import { Progress, progressFor } from "../lifecycle/progress";
-import { CheckFailure, failuresFromZod } from "./check-failures";
+import { CheckFailure, failuresFromZod, inputErrorMap } from "./check-failures";
 import { asGiven, canonicalInputs } from "./deprecated-inputs";
 import { controlCharacterFailures } from "./strict-inputs";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
@@ -19,7 +19,7 @@ export function checkWith(schema: z.ZodType, news: Record<string, unknown>): { i
   // Deprecated input names are checked under their current name; both given is a failure.
   const canonical = canonicalInputs(schema, userInputs(news));
   const { value, unknownPaths } = stripUnknowns(canonical.props);
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: inputErrorMap });
   const failures = [...canonical.failures, ...(parsed.success ? [] : failuresFromZod(parsed.error).filter((f) => !coveredByUnknown(f.property, unknownPaths)))].map((f) =>
     asGiven(f, canonical.givenAs),
   );
@@ -31,7 +31,7 @@ export function checkWith(schema: z.ZodType, news: Record<string, unknown>): { i
 /** Parse inputs that passed check (throws with the same messages otherwise). */
 export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string, unknown>): z.output<S> {
   const canonical = canonicalInputs(schema, userInputs(props));
-  const parsed = schema.safeParse(canonical.props);
+  const parsed = schema.safeParse(canonical.props, { error: inputErrorMap });
   if (!parsed.success || canonical.failures.length > 0) {
     const failures = [...canonical.failures, ...(parsed.success ? [] : failuresFromZod(parsed.error))];
     throw new Error("Invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));

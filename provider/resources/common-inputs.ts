@@ -1,12 +1,14 @@
 /** zod pieces shared by several resources' inputs. */
 import { z } from "zod";
-import { parseDuration } from "./check-failures";
+import { parseDuration, wrongTypeMessage } from "./check-failures";
 import { KNOWN_WARNING_IDS } from "../lifecycle/warnings";
 
 const DURATION_EXPECTED = 'must be a duration such as "30m", "1h30m" or "90s" (or a positive, finite number of seconds)';
 
 // The union's own error too: NaN, Infinity, null or a boolean otherwise read "Invalid input".
 export const durationInput = z.union([z.string(), z.number()], { error: DURATION_EXPECTED }).refine((v) => parseDuration(v) !== undefined, { message: DURATION_EXPECTED });
+
+const WARNING_POLICY_EXPECTED = `"acknowledge-all", "fail" or a list of warning IDs such as ["${KNOWN_WARNING_IDS[0]}"]`;
 
 /** `"acknowledge-all"`, `"fail"`, or a list of warning IDs. */
 export const warningPolicyInput = z.union([
@@ -20,7 +22,7 @@ export const warningPolicyInput = z.union([
         }),
     )
     .max(200),
-]);
+], { error: (issue) => wrongTypeMessage(WARNING_POLICY_EXPECTED, issue.input) });
 
 /** Strict: never coerced (a boolean or a list must not become an id). */
 export { enrollmentIdInput } from "./strict-inputs";

@@ -11,6 +11,7 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { classifyWarnings, type ClassifiedWarning } from "../lifecycle/warnings";
 import { configureFrom, getClient } from "./provider-config";
 import { CONFIG_NAMESPACE } from "./provider-config";
+import { inputErrorMap } from "./check-failures";
 
 /** Where settings come from: the program's stack config (`pulumi.Config("pulumi-akamai-cps")`). */
 export interface SettingsSource {
@@ -21,7 +22,7 @@ const enrollmentIdArg = z.object({ enrollmentId: z.number({ message: "enrollment
 const contractIdArg = z.object({ contractId: z.string().min(1, { message: "contractId must be a CPS contract id such as K-0N7RAK71" }) }).strict();
 
 function parseArgs<S extends z.ZodType>(fn: string, schema: S, args: unknown): z.output<S> {
-  const parsed = schema.safeParse(args);
+  const parsed = schema.safeParse(args, { error: inputErrorMap });
   if (!parsed.success) throw new Error(`${fn}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }

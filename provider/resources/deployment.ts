@@ -22,7 +22,7 @@ import { liveOnProductionRefusal } from "./delete-refusal";
 import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf, ExpectedCertificate } from "./deployed-certificate-check";
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
-import { certificatesPemInput, hostInput, serverNameInput } from "./strict-inputs";
+import { certificatesPemInput, expecting, hostInput, serverNameInput } from "./strict-inputs";
 import { getClient } from "./provider-config";
 import { diffFollower } from "./follower-diff";
 import { resourceProvider } from "./resource-provider";
@@ -37,10 +37,10 @@ export const deploymentInputsSchema = z
     verify: z
       .object({
         host: hostInput,
-        port: z.number().int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }).default(443),
+        port: z.number(expecting("a port number 1-65535, e.g. 443")).int().min(1, { message: "must be a port 1-65535" }).max(65535, { message: "must be a port 1-65535" }).default(443),
         servername: serverNameInput.optional(),
         caCertPem: certificatesPemInput.optional(),
-      })
+      }, expecting("an object with the host to connect to, e.g. { host: \"www.example.com\" }"))
       .strict()
       .optional(),
     timeout: durationInput.default("60m"),

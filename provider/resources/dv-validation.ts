@@ -19,7 +19,7 @@ import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastI
 import type { WarningPolicy } from "../lifecycle/warnings";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
-import { resolverInput } from "./strict-inputs";
+import { expecting, resolverInput } from "./strict-inputs";
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { getClient, txtLookup } from "./provider-config";
@@ -35,7 +35,7 @@ export const dvValidationInputsSchema = withDeprecatedNames(
     challengeType: z.enum(["dns-01", "http-01"]).default("dns-01"),
     propagationCheck: z.boolean().default(true),
     /** `host` or `host:port` resolvers for the propagation check (default: the provider's dnsResolvers, else the zone's authoritative servers). */
-    dnsResolvers: z.array(resolverInput).optional(),
+    dnsResolvers: z.array(resolverInput, expecting('a list of resolver addresses, e.g. ["192.0.2.53", "192.0.2.54:5353"]')).optional(),
     postVerificationWarnings: warningPolicyInput.default("fail"),
     propagationTimeout: durationInput.default("10m"),
     timeout: durationInput.default("60m"),

@@ -9,18 +9,19 @@ import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
+import { expecting } from "./strict-inputs";
 import { isTransient } from "../lifecycle/transient";
 import { resourceProvider } from "./resource-provider";
 
 export const edgeDnsCnameRecordInputsSchema = z
   .object({
     /** The Edge DNS zone, e.g. `example.com`. */
-    zone: z.string().transform(normalizeHostname),
+    zone: z.string(expecting("a DNS zone name such as example.com")).transform(normalizeHostname),
     /** Fully qualified record name, e.g. `www.example.com`. */
-    name: z.string().transform(normalizeHostname),
+    name: z.string(expecting("a record name such as www.example.com")).transform(normalizeHostname),
     /** The CNAME target, e.g. `www.example.com.edgekey.net`. */
-    target: z.string().transform(normalizeHostname),
-    ttl: z.number().int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(300),
+    target: z.string(expecting("a host name such as www.example.com.edgekey.net")).transform(normalizeHostname),
+    ttl: z.number(expecting("a number of seconds, 30-86400")).int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(300),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -10,18 +10,19 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
+import { expecting } from "./strict-inputs";
 import { isTransient } from "../lifecycle/transient";
 import { resourceProvider } from "./resource-provider";
 
 export const edgeDnsTxtRecordInputsSchema = z
   .object({
     /** The Edge DNS zone, e.g. `example.com`. */
-    zone: z.string().transform(normalizeHostname),
+    zone: z.string(expecting("a DNS zone name such as example.com")).transform(normalizeHostname),
     /** Fully qualified record name, e.g. `_acme-challenge.www.example.com`. */
-    name: z.string().transform(normalizeHostname),
+    name: z.string(expecting("a record name such as _acme-challenge.www.example.com")).transform(normalizeHostname),
     /** TXT values (unquoted). */
-    values: z.array(txtValueInput).min(1, { message: "needs at least one value" }).max(100),
-    ttl: z.number().int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(60),
+    values: z.array(txtValueInput, expecting('a list of TXT values, e.g. ["token"] (the Enrollment\'s dnsChallenges[name].value)')).min(1, { message: "needs at least one value" }).max(100),
+    ttl: z.number(expecting("a number of seconds, 30-86400")).int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(60),
   })
   .strict()
   .superRefine((v, ctx) => {

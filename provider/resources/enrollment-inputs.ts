@@ -6,7 +6,7 @@ import { z } from "zod";
 import { COUNTRY_CODES } from "./countries";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { durationInput, enrollmentIdInput, scheduleInput, warningPolicyInput } from "./common-inputs";
-import { phoneInput, singleLineText } from "./strict-inputs";
+import { expecting, phoneInput, singleLineText } from "./strict-inputs";
 import { withDeprecatedNames } from "./deprecated-inputs";
 
 /** CPS's limit on names per certificate (`maxAllowedSanNames`). */
@@ -15,7 +15,7 @@ export const MAX_NAMES = 100;
 export const MAX_CN_LENGTH = 64;
 
 const countryCode = z
-  .string()
+  .string(expecting("an ISO 3166-1 alpha-2 country code such as US, DE or JP"))
   .transform((s) => s.trim().toUpperCase())
   .refine((c) => COUNTRY_CODES.has(c), { message: "must be an ISO 3166-1 alpha-2 country code such as US, DE or JP" });
 
@@ -26,7 +26,7 @@ const contact = z
   .object({
     firstName: text(64),
     lastName: text(64),
-    email: z.email({ message: "must be an email address" }),
+    email: z.email({ error: (issue) => (issue.input === undefined ? "is required" : "must be an email address such as ada@example.com") }),
     phone: phoneInput,
     title: text(128).optional(),
     organizationName: text(128).optional(),
@@ -36,7 +36,7 @@ const contact = z
     region: text(64).optional(),
     postalCode: text(32).optional(),
     country: countryCode.optional(),
-  })
+  }, expecting("a contact: an object with firstName, lastName, email and phone"))
   .strict();
 
 const organization = z
@@ -49,7 +49,7 @@ const organization = z
     postalCode: text(32).optional(),
     country: countryCode.optional(),
     phone: phoneInput.optional(),
-  })
+  }, expecting("an organization: an object with at least a name"))
   .strict();
 
 const csrSubject = z
@@ -60,8 +60,10 @@ const csrSubject = z
     o: text(64).optional(),
     ou: text(64).optional(),
     preferredTrustChain: text(64).optional(),
-  })
+  }, expecting("an object with the CSR's subject fields (c, st, l, o, ou)"))
   .strict();
+
+const hostNameText = z.string(expecting("a host name such as www.example.com"));
 
 const tlsVersion = z.enum(["TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"], { message: "must be one of TLSv1, TLSv1_1, TLSv1_2, TLSv1_3" });
 
@@ -69,24 +71,24 @@ export const enrollmentInputsSchema = withDeprecatedNames(
   z
   .object({
     contractId: z
-      .string({ message: "is required: the CPS contract id, e.g. K-0N7RAK71" })
+      .string(expecting("text, a CPS contract id such as K-0N7RAK71", "is required: the CPS contract id, e.g. K-0N7RAK71"))
       .trim()
       .transform((c) => c.replace(/^ctr_/, ""))
       .pipe(z.string().regex(/^[A-Za-z0-9-]+$/, { message: "must be a contract id such as K-0N7RAK71 (the ctr_ prefix is optional)" })),
     validationType: z.enum(["dv", "ov", "ev", "third-party"]).default("dv"),
     certificateType: z.enum(["san", "single", "wildcard", "wildcard-san", "third-party"]).optional(),
-    commonName: z.string({ message: "is required" }).transform(normalizeHostname),
-    sans: z.array(z.string()).max(MAX_NAMES * 2).default([]),
+    commonName: z.string(expecting("a host name such as www.example.com", "is required: the certificate's common name, e.g. www.example.com")).transform(normalizeHostname),
+    sans: z.array(hostNameText, expecting('a list of host names, e.g. ["example.com", "api.example.com"]')).max(MAX_NAMES * 2).default([]),
     secureNetwork: z.enum(["standard-tls", "enhanced-tls"]).default("enhanced-tls"),
     sniOnly: z.boolean().default(true),
     geography: z.enum(["core", "china+core", "russia+core"]).default("core"),
     quicEnabled: z.boolean().default(false),
     mustHaveCiphers: text(64).default("ak-akamai-2020q1"),
     preferredCiphers: text(64).default("ak-akamai-2020q1"),
-    disallowedTlsVersions: z.array(tlsVersion).default([]),
+    disallowedTlsVersions: z.array(tlsVersion, expecting('a list of TLS versions, e.g. ["TLSv1", "TLSv1_1"]')).default([]),
     ocspStapling: z.enum(["on", "off", "not-set"]).default("on"),
     cloneDnsNames: z.boolean().default(true),
-    dnsNames: z.array(z.string()).optional(),
+    dnsNames: z.array(hostNameText, expecting('a list of host names, e.g. ["www.example.com"]')).optional(),
     clientMutualAuthentication: z
       .object({ setId: text(64), sendCaListToClient: z.boolean().default(false), ocspEnabled: z.boolean().default(false) })
       .strict()
@@ -97,7 +99,7 @@ export const enrollmentInputsSchema = withDeprecatedNames(
     excludeSans: z.boolean().default(false),
     csr: csrSubject.default({}),
     organization: organization.optional(),
-    orgId: z.number().int().positive().optional(),
+    orgId: z.number(expecting("a number, the id of an organization registered with the CA")).int().positive().optional(),
     adminContact: contact.optional(),
     techContact: contact.optional(),
     changeManagement: z.boolean().default(false),

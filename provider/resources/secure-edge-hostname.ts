@@ -23,6 +23,7 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { keepInState } from "./partial-state";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
+import { expecting } from "./strict-inputs";
 import { resourceProvider } from "./resource-provider";
 
 type Props = Record<string, unknown>;
@@ -31,7 +32,7 @@ const NETWORKS = { "enhanced-tls": "ENHANCED_TLS", "standard-tls": "STANDARD_TLS
 
 const idText = (what: string) =>
   z
-    .string({ message: `must be a ${what} id (text)` })
+    .string(expecting(`text, a ${what} id`))
     .min(1, { message: `must be a ${what} id` })
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/, { message: `must be a ${what} id: letters, digits, '-' and '_' only` });
@@ -47,7 +48,7 @@ export const secureEdgeHostnameInputsSchema = z
     /** The certificate behind it; required for `enhanced-tls`. */
     enrollmentId: z.number({ message: "must be a CPS enrollment id (a positive integer)" }).int().positive().optional(),
     /** The site name the edge hostname is made for: `www.example.com` gives `www.example.com.edgekey.net`. */
-    domainPrefix: z.string().transform(normalizeHostname),
+    domainPrefix: z.string(expecting("a host name such as www.example.com", "is required: the site name, e.g. www.example.com")).transform(normalizeHostname),
     secureNetwork: z.enum(["enhanced-tls", "standard-tls", "shared-cert"]).default("enhanced-tls"),
     ipVersionBehavior: z.enum(["IPV4", "IPV6_COMPLIANCE", "IPV6_PERFORMANCE"]).default("IPV6_COMPLIANCE"),
     /** How long to wait for the certificate on production and the hostname to become active. Default 30m. */

@@ -6,12 +6,22 @@
 import { createPrivateKey, X509Certificate } from "crypto";
 import { isIP } from "net";
 import { z } from "zod";
-import type { CheckFailure } from "./check-failures";
+import { type CheckFailure, wrongTypeMessage } from "./check-failures";
+
+/**
+ * A schema's own message for a value of the wrong type: `whenMissing` ("is required") only when the
+ * input is absent, else `must be <expected>, not <what was given>` — zod's default reads "Invalid input".
+ */
+export function expecting(expected: string, whenMissing = "is required"): { error: (issue: { readonly input?: unknown }) => string } {
+  return { error: (issue) => wrongTypeMessage(expected, issue.input, whenMissing) };
+}
 
 const ID_MESSAGE = "must be a CPS enrollment id: a positive whole number such as 12345 (not a boolean, a list or other text)";
 
 /** An enrollment id as a number, or as a string of digits (stack config values are strings); nothing else. */
-export const enrollmentIdInput = z.union([z.number(), z.string()], { message: ID_MESSAGE }).transform((v, ctx) => {
+export const enrollmentIdInput = z.union([z.number(), z.string()], {
+  error: (issue) => (issue.input === undefined ? "is required: a CPS enrollment id such as 12345 (an Enrollment's enrollmentId output)" : ID_MESSAGE),
+}).transform((v, ctx) => {
   const n = typeof v === "number" ? v : /^\s*[1-9][0-9]{0,15}\s*$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isSafeInteger(n) || n <= 0) {
     ctx.addIssue({ code: "custom", message: ID_MESSAGE });
@@ -49,7 +59,7 @@ export function controlCharacterFailures(value: unknown, path = ""): CheckFailur
 /** One line of printable text, trimmed, 1..max characters (names, addresses, titles). */
 export function singleLineText(max: number) {
   return z
-    .string()
+    .string(expecting("one line of text"))
     .trim()
     .min(1, { message: "must not be empty" })
     .max(max, { message: `must be at most ${max} characters` })
@@ -58,7 +68,7 @@ export function singleLineText(max: number) {
 
 /** A telephone number as CAs and Akamai's contact records take it: digits with the usual separators, an optional extension. */
 export const phoneInput = z
-  .string()
+  .string(expecting("a telephone number such as +1 617 555 0100"))
   .trim()
   .max(32, { message: "must be at most 32 characters" })
   .refine((s) => /^\+?[0-9 ().\-/]+((\s*(x|ext\.?)\s*)[0-9]{1,6})?$/i.test(s) && (s.match(/[0-9]/g) ?? []).length >= 5 && !/\+/.test(s.slice(1)), {
@@ -72,7 +82,7 @@ function portProblem(port: string): string | undefined {
 }
 
 /** A DNS resolver: an IP address, optionally with a port (`192.0.2.53:5353`, `[2001:db8::53]:5353`). */
-export const resolverInput = z.string().superRefine((s, ctx) => {
+export const resolverInput = z.string(expecting("an IP address with an optional port, e.g. 192.0.2.53 or 192.0.2.53:5353")).superRefine((s, ctx) => {
   const expected = "must be an IP address with an optional port 1-65535, e.g. 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353";
   let port: string | undefined;
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(s);
@@ -94,7 +104,7 @@ const HOST_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
 
 /** A host to connect to: a DNS name (`localhost` included) or an IP address, nothing else (no spaces, slashes or ports). */
 export const hostInput = z
-  .string()
+  .string(expecting("a hostname such as www.example.com or an IP address"))
   .trim()
   .refine((s) => isIP(s) !== 0 || (s.length <= 253 && s.replace(/\.$/, "").split(".").every((l) => HOST_LABEL.test(l))), {
     message: "must be a hostname (e.g. www.example.com) or an IP address, without scheme, port, path or spaces",
@@ -102,7 +112,7 @@ export const hostInput = z
 
 /** A TLS server name (SNI): a DNS name, not an IP address. */
 export const serverNameInput = z
-  .string()
+  .string(expecting("a DNS name such as www.example.com"))
   .trim()
   .refine((s) => isIP(s) === 0 && s.length <= 253 && s.replace(/\.$/, "").split(".").every((l) => HOST_LABEL.test(l)), {
     message: "must be a DNS name such as www.example.com (the TLS server name, without scheme, port or path)",
@@ -127,7 +137,7 @@ export function certificatesPemProblem(text: string): string | undefined {
 }
 
 /** PEM certificates (one or more), every block fully parsed. */
-export const certificatesPemInput = z.string().superRefine((s, ctx) => {
+export const certificatesPemInput = z.string(expecting("PEM certificates as text (-----BEGIN CERTIFICATE----- …)")).superRefine((s, ctx) => {
   const problem = certificatesPemProblem(s);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -148,7 +158,7 @@ function isLinkLocal(hostname: string): boolean {
  * test CAs). Link-local addresses (cloud metadata services) are refused whatever the scheme.
  */
 export function acmeUrlInput(what: string) {
-  return z.string().superRefine((s, ctx) => {
+  return z.string(expecting(`${what}, an https URL`)).superRefine((s, ctx) => {
     let url: URL;
     try {
       url = new URL(s);
@@ -197,7 +207,7 @@ export function closedWindowFailures(olds: Record<string, unknown> | undefined, 
 
 /** A PEM private key that node:crypto can load (PKCS#8, PKCS#1 or SEC1), not just a header. */
 export function privateKeyPemInput(message: string) {
-  return z.string().superRefine((s, ctx) => {
+  return z.string(expecting(message.replace(/^must be /, ""))).superRefine((s, ctx) => {
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s)) return void ctx.addIssue({ code: "custom", message });
     try {
       createPrivateKey(s);

@@ -11,13 +11,14 @@
  * rather than stored as something else.
  */
 import { z } from "zod";
+import { expecting } from "./strict-inputs";
 
 const MAX_STRING_BYTES = 255;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const txtValueInput = z
-  .string()
+  .string(expecting("text, one TXT value such as a DNS challenge token"))
   .min(1, { message: "must not be empty" })
   .max(4096)
   .superRefine((value, ctx) => {

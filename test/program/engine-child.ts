@@ -18,6 +18,8 @@ export interface EngineRunOptions {
   stack: string;
   stateFile: string;
   configFile: string;
+  /** Extra environment for the engine and the program it runs (e.g. `NODE_OPTIONS`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface EngineExit {
@@ -43,7 +45,7 @@ export function startEngine(command: EngineCommand, options: EngineRunOptions): 
   const args = [ENGINE_CLI, command, "--cwd", options.cwd, "--stack", options.stack, "--state", options.stateFile, "--config-file", options.configFile];
   // Type checking the programs is `tsc`'s job (typecheck / typecheck:examples); the engine runs them the same either way.
   // The provider's create journal sits next to the stack's state, never in the user's ~/.pulumi.
-  const env = { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_AKAMAI_CPS_JOURNAL_DIR: path.join(path.dirname(options.stateFile), "create-journal") };
+  const env = { ...process.env, ...options.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true", PULUMI_AKAMAI_CPS_JOURNAL_DIR: path.join(path.dirname(options.stateFile), "create-journal") };
   const proc = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   if (proc.pid === undefined) throw new Error("could not start the local engine");
   const pid = proc.pid;
