@@ -9,7 +9,7 @@ import { CpsApiError, type CpsClient, type Enrollment } from "../../provider/cps
 import { readJournal, writeJournal } from "../../provider/resources/create-journal";
 import { postEnrollment, startCreate } from "../../provider/resources/enrollment-resume";
 import { enrollmentInputsSchema } from "../../provider/resources/enrollment-inputs";
-import { progressFor } from "../../provider/lifecycle/progress";
+import { progressFor, setProgressSink } from "../../provider/lifecycle/progress";
 
 const contact = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", phone: "+1 617 555 0100" };
 const inputs = enrollmentInputsSchema.parse({
@@ -105,5 +105,35 @@ describe("the resume rule", () => {
     const entry = JSON.parse(fs.readFileSync(path.join(dir, file!), "utf8")) as Record<string, unknown>;
     fs.writeFileSync(path.join(dir, file!), JSON.stringify({ ...entry, stack: B.stack }));
     expect(readJournal(A)).toBeUndefined();
+  });
+});
+
+describe("credentials that may create but not list (403 on GET /enrollments)", () => {
+  const forbidden = () => new CpsApiError({ status: 403, method: "GET", path: "/cps/v2/enrollments?contractId=K-0N7RAK71", title: "Forbidden" });
+
+  it("create goes ahead without looking for one to resume, and says why", async () => {
+    const lines: string[] = [];
+    const { client } = stubClient([], async () => ({ enrollmentId: 10001, changeIds: [20001] }));
+    (client as unknown as { listEnrollments: () => Promise<Enrollment[]> }).listEnrollments = async () => {
+      throw forbidden();
+    };
+    const previous = setProgressSink((line) => lines.push(line));
+    let start;
+    try {
+      start = await startCreate(client, inputs, A, progress);
+    } finally {
+      setProgressSink(previous);
+    }
+    expect(start).toEqual({ kind: "post", sameName: [] });
+    expect(lines.join("\n")).toMatch(/refused to list the enrollments of contract K-0N7RAK71 \(403\); creating without looking/);
+  });
+
+  it("never posts blind when this resource's interrupted create is on record", async () => {
+    writeJournal({ ...A, contractId: "K-0N7RAK71", commonName: "www.example.com", postStartedAt: "2026-12-01T12:03:04Z", enrollmentId: 10002 });
+    const { client } = stubClient([], async () => ({ enrollmentId: 1, changeIds: [] }));
+    (client as unknown as { listEnrollments: () => Promise<Enrollment[]> }).listEnrollments = async () => {
+      throw forbidden();
+    };
+    await expect(startCreate(client, inputs, A, progress)).rejects.toThrow(/403/);
   });
 });
