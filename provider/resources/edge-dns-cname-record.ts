@@ -10,7 +10,7 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
-import { isTransient } from "../lifecycle/transient";
+import { writeRecordSet } from "./edge-dns-write";
 import { resourceProvider } from "./resource-provider";
 
 export const edgeDnsCnameRecordInputsSchema = z
@@ -35,23 +35,9 @@ export const edgeDnsCnameRecordInputsSchema = z
 type Inputs = z.output<typeof edgeDnsCnameRecordInputsSchema>;
 type Props = Record<string, unknown>;
 
-const WRITE_ATTEMPTS = 4;
-
-/** Create or replace the record set; a transient failure is retried after reading what exists. */
-async function put(i: Inputs): Promise<void> {
-  const dns = getClient().edgeDns;
-  const recordSet = { name: i.name, type: "CNAME", ttl: i.ttl, rdata: [`${i.target}.`] };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const existing = await dns.getRecordSet(i.zone, i.name, "CNAME");
-      if (existing) await dns.updateRecordSet(i.zone, recordSet);
-      else await dns.createRecordSet(i.zone, recordSet);
-      return;
-    } catch (e) {
-      if (!isTransient(e) || attempt >= WRITE_ATTEMPTS) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt * Math.random()));
-    }
-  }
+/** The record set as Edge DNS stores it: the target as an absolute name. */
+function recordSet(i: Inputs) {
+  return { name: i.name, type: "CNAME", ttl: i.ttl, rdata: [`${i.target}.`] };
 }
 
 const outs = (props: Props, i: Inputs): Props => ({ ...props, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl });
@@ -66,12 +52,12 @@ export const edgeDnsCnameRecordProvider = resourceProvider(edgeDnsCnameRecordInp
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {
     const i = parseInputs(edgeDnsCnameRecordInputsSchema, props);
-    await put(i);
+    await writeRecordSet(i.zone, recordSet(i));
     return { id: `${i.zone}/${i.name}/CNAME`, outs: outs(props, i) };
   },
   async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
     const i = parseInputs(edgeDnsCnameRecordInputsSchema, news);
-    await put(i);
+    await writeRecordSet(i.zone, recordSet(i));
     return { outs: outs(news, i) };
   },
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {

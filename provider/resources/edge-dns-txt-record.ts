@@ -11,7 +11,7 @@ import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
-import { isTransient } from "../lifecycle/transient";
+import { writeRecordSet } from "./edge-dns-write";
 import { resourceProvider } from "./resource-provider";
 
 export const edgeDnsTxtRecordInputsSchema = z
@@ -41,27 +41,6 @@ function recordSet(i: Inputs) {
   return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };
 }
 
-const WRITE_ATTEMPTS = 4;
-
-/**
- * Create or replace the record set. Writing a record set is idempotent in effect, so a transient
- * failure (5xx, 429, reset: the client does not retry POSTs) is retried after checking what exists.
- */
-async function put(i: Inputs): Promise<void> {
-  const dns = getClient().edgeDns;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const existing = await dns.getRecordSet(i.zone, i.name, "TXT");
-      if (existing) await dns.updateRecordSet(i.zone, recordSet(i));
-      else await dns.createRecordSet(i.zone, recordSet(i));
-      return;
-    } catch (e) {
-      if (!isTransient(e) || attempt >= WRITE_ATTEMPTS) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt * Math.random()));
-    }
-  }
-}
-
 export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsSchema, {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // Unknown during preview (the Enrollment feeding the name is being updated): plan an update;
@@ -74,12 +53,12 @@ export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsS
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, props);
-    await put(i);
+    await writeRecordSet(i.zone, recordSet(i));
     return { id: `${i.zone}/${i.name}/TXT`, outs: { ...props, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
   async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
-    await put(i);
+    await writeRecordSet(i.zone, recordSet(i));
     return { outs: { ...news, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
