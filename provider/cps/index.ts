@@ -32,3 +32,4 @@ export type { CreateEnrollmentRequest, UpdateEnrollmentRequest, RemoveEnrollment
 export { EdgeDnsClient } from "./edge-dns";
 export { EdgeHostnamesClient, papiId } from "./edge-hostnames";
 export * from "./schemas";
+export { isCreationThrottle } from "./creation-queue";

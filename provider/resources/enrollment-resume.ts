@@ -11,7 +11,7 @@
  * create", which is how one stack's destroy deleted another's certificate.
  * See docs/drift-and-import.md "Interrupted creates".
  */
-import { CpsApiError, CpsClient, Enrollment } from "../cps";
+import { CpsApiError, CpsClient, Enrollment, isCreationThrottle } from "../cps";
 import type { Progress } from "../lifecycle/progress";
 import { isTransient } from "../lifecycle/transient";
 import { JournalEntry, readJournal, removeJournal, ResourceIdentity, writeJournal } from "./create-journal";
@@ -147,8 +147,13 @@ export async function reportSameName(client: CpsClient, start: Extract<CreateSta
 
 const CREATE_ATTEMPTS = 3;
 
-function isDuplicateCommonName(e: unknown): boolean {
-  return e instanceof CpsApiError && e.status === 409;
+/**
+ * A 409 on create that may be CPS's duplicate-common-name refusal: any 409 but the creation throttle
+ * (the creation queue waits that one out; one that still surfaces is not about the name). Akamai
+ * publishes no exact text for the refusal, so the holders found by listing decide the report.
+ */
+function isDuplicateCommonNameConflict(e: unknown): boolean {
+  return e instanceof CpsApiError && e.status === 409 && !isCreationThrottle(e);
 }
 
 /**
@@ -185,7 +190,7 @@ export async function postEnrollment(
     } catch (e) {
       if (!isTransient(e)) {
         if (identity) removeJournal(identity); // CPS answered: nothing was created
-        if (isDuplicateCommonName(e)) {
+        if (isDuplicateCommonNameConflict(e)) {
           invalidateLiveEnrollments(client, inputs.contractId);
           const holders = (await client.listEnrollments(inputs.contractId).catch(() => start.sameName)).filter((x) => sameCommonName(x, inputs));
           if (holders.length > 0) {

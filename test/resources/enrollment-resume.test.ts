@@ -137,3 +137,16 @@ describe("credentials that may create but not list (403 on GET /enrollments)", (
     await expect(startCreate(client, inputs, A, progress)).rejects.toThrow(/403/);
   });
 });
+
+describe("a 409 on create", () => {
+  it("that is the creation throttle is not reported as a duplicate common name, even when another enrollment has the name", async () => {
+    const { client } = stubClient([enrollment(10001)], async () => {
+      throw new CpsApiError({ status: 409, method: "POST", path: "/cps/v2/enrollments", title: "Conflict", detail: "You can create one certificate every five minutes." });
+    });
+    const start = await startCreate(client, { ...inputs, allowDuplicateCommonName: true }, A, progress);
+    if (start.kind !== "post") throw new Error("expected a post");
+    const failure = postEnrollment(client, { ...inputs, allowDuplicateCommonName: true }, A, start, progress);
+    await expect(failure).rejects.toThrow(/five minutes/);
+    await expect(failure).rejects.not.toThrow(/refused a second enrollment/);
+  });
+});
