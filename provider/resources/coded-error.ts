@@ -1,23 +1,2 @@
-/**
- * Errors the user has to act on carry a stable code (to search for, or to match in automation) and
- * the section of docs/troubleshooting.md that explains them, at the end of the message so that the
- * first line still says what happened.
- *
- * @pulumi/pulumi's dynamic-provider host prints a failed check/diff/read/delete to stderr as
- * `${error}: ${error.stack}` before the engine shows the error's message with the failed step
- * (cmd/dynamic-provider/index.js): with a plain Error the user reads the message three times, once
- * with a stack trace that means nothing to them. These errors print their code there instead.
- */
-export class CodedError extends Error {
-  override readonly name = "CodedError";
-  readonly code: string;
-  constructor(code: string, message: string, troubleshootingAnchor: string) {
-    super(`${message} [${code}, see docs/troubleshooting.md#${troubleshootingAnchor}]`);
-    this.code = code;
-    this.stack = "the message is shown with the failed step";
-  }
-
-  override toString(): string {
-    return `error ${this.code}`;
-  }
-}
+/** Moved to the client layer so that every layer throws the same base class (provider/cps/coded-error.ts). */
+export { CodedError } from "../cps/coded-error";
