@@ -74,7 +74,7 @@ export function troubleshootingLink(code: ErrorCode): string {
   return `docs/troubleshooting.md#${ERROR_CODES[code]}`;
 }
 
-/** ` [Code, see docs/troubleshooting.md#anchor]`, or ` [Code]` when the text links the section already. */
+/** ` [Code, see docs/troubleshooting.md#<anchor>]`, or ` [Code]` when the text links the section already. */
 function pointer(code: ErrorCode, text: string): string {
   return text.includes(troubleshootingLink(code)) ? ` [${code}]` : ` [${code}, see ${troubleshootingLink(code)}]`;
 }

@@ -141,7 +141,7 @@ describe("trusting the emulator's CA", () => {
       const base = { host: server.host, ...TEST_CREDENTIALS, env: {}, edgercPath: "/nonexistent" };
       const retries: string[] = [];
       const untrusting = CpsClient.create({ ...base, log: (_level, message) => retries.push(message) });
-      await expect(untrusting.getChangeHistory(1)).rejects.toMatchObject({ name: "CpsNetworkError" });
+      await expect(untrusting.getChangeHistory(1)).rejects.toMatchObject({ name: "CpsNetworkError", code: "UntrustedCa" });
       expect(retries.filter((m) => m.startsWith("retrying"))).toEqual([]);
       untrusting.close();
       const caPath = path.join(dir, "ca.pem");
