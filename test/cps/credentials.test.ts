@@ -111,6 +111,7 @@ describe("credentials", () => {
     expect(() => resolveCredentials({ edgercPath: path.join(dir, "nope"), env: {} })).toThrow(/No usable \.edgerc .*ENOENT/);
     expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(/Section \[nosuch\] not found/);
     expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(/missing host .*client_token .*client_secret .*access_token/);
+    expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(expect.objectContaining({ code: "CredentialsMissing" }));
   });
 
   it("CpsClient.create throws CpsConfigError synchronously and exposes the https base URL", () => {
