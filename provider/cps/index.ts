@@ -1,6 +1,6 @@
 /** CPS v2 API client layer: everything other layers may import from provider/cps. */
 export { CpsClient, type CpsClientOptions, type CpsClientInternals } from "./client";
-export { CodedError } from "./coded-error";
+export { CodedError, ERROR_CODES, FORMER_CODES, codeOf, plainMessage, troubleshootingLink, type ErrorCode } from "./coded-error";
 export type { CpsApi } from "./api";
 export { CpsApiError, CpsChangeError, CpsConfigError, CpsInputError, CpsNetworkError, CpsResponseError } from "./errors";
 export { parseTrailingId, parseChangeLocation } from "./ids";

@@ -6,7 +6,7 @@
  * with this wait's deadline and progress, so a request that waits for the account's API budget is
  * bounded by the wait's timeout and says so in the wait's progress lines.
  */
-import { currentRequestContext, deadlineIn, withRequestContext } from "../cps";
+import { CodedError, currentRequestContext, plainMessage, deadlineIn, withRequestContext, type ErrorCode } from "../cps";
 import { formatElapsed, Progress } from "./progress";
 import { isTransient } from "./transient";
 
@@ -41,24 +41,28 @@ export interface WaitOptions extends PollTiming {
    * the change first, so an acknowledgement that did land is not sent twice.
    */
   retryOn?: (error: unknown) => boolean;
+  /** The code of the timeout error (default `WaitTimedOut`), e.g. `DnsNotPropagated` for a DNS wait. */
+  timeoutCode?: ErrorCode;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends CodedError {
+  override readonly name: string = "WaitTimeoutError";
   constructor(
     readonly what: string,
     readonly elapsedMs: number,
     readonly lastState: string,
     readonly lastDetail?: string,
+    code: ErrorCode = "WaitTimedOut",
   ) {
     super(
+      code,
       `Timed out after ${formatElapsed(elapsedMs)} waiting for ${what}; last state: ${lastState}` +
         (lastDetail ? ` (${lastDetail})` : "") +
         ". Run `pulumi up` again to resume waiting, or raise the timeout input.",
     );
-    this.name = "WaitTimeoutError";
   }
 }
 
@@ -119,7 +123,7 @@ async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptio
       result = await withRequestContext(requestContext, step);
     } catch (e) {
       if (!retryOn(e)) throw e;
-      result = { state: "CPS did not answer", detail: e instanceof Error ? e.message : String(e) };
+      result = { state: "CPS did not answer", detail: plainMessage(e) };
     }
     const t = now();
     const elapsed = t - started;
@@ -138,7 +142,7 @@ async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptio
     }
     lastState = result.state;
     lastDetail = result.detail;
-    if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail);
+    if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail, options.timeoutCode);
     const remaining = options.timeoutMs - elapsed;
     const paced = budgetPerMinute !== undefined ? Math.max(interval, budgetPacedIntervalMs(budgetPerMinute(), activeWaits)) : interval;
     await sleep(Math.min(paced, Math.max(remaining, 0)));

@@ -139,7 +139,8 @@ function expectedOf(enrollment: Enrollment): ExpectedCertificate {
   };
 }
 
-const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT";
+/** Formerly CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT. */
+const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "DeploymentWindowAfterTimeout";
 
 /** Statuses where the certificate of the change is already on staging. */
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
@@ -209,7 +210,6 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
           DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
           `Enrollment ${inputs.enrollmentId} change ${changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
             "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
-          "deployment-window",
         );
       }
       const detail = isDvCoordination(change.statusInfo.status)
@@ -244,7 +244,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   ]);
   const [staging, production] = [describeDeployment(stagingRaw), describeDeployment(productionRaw)];
   const target = inputs.network === "production" ? production : staging;
-  if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
+  if (!target) throw new CodedError("NotOnNetworkYet", `Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
   const newer = latestPendingChange(enrollment);
   const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
@@ -258,7 +258,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   const verification = await runVerify(inputs, enrollment.csr.cn);
   outs.verification = verification;
   if (verification && !verification.ok) {
-    throw Object.assign(new Error(`TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
+    throw Object.assign(new CodedError("TlsCheckFailed", `TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
   }
   if (verification) progress(`TLS check against the ${inputs.network} edge: ${verification.summary}`);
   return outs;

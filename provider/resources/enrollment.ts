@@ -36,6 +36,7 @@ import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 import { canonicalInputs, changedInputs } from "./deprecated-inputs";
+import { CodedError, plainMessage } from "./coded-error";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
 /** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
@@ -243,7 +244,7 @@ async function lookupLive(client: CpsClient, contractId: string, enrollmentId: n
     const hit = byId.get(enrollmentId);
     return hit ? { enrollment: hit, reachable: true } : { reachable: true };
   } catch (e) {
-    progress(`warning: could not read live enrollments of contract ${contractId} (${e instanceof Error ? e.message : String(e)}); comparing with state only`);
+    progress(`warning: could not read live enrollments of contract ${contractId} (${plainMessage(e)}); comparing with state only`);
     return { reachable: false };
   }
 }
@@ -327,7 +328,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     const replaceFailed = pending ? await failedPendingChange(client, enrollmentId, pending.changeId) : undefined;
     if (pending && replaceFailed) {
       if (!inputs.cancelPendingChanges) throw replaceFailed;
-      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.code ?? "error"}) and submitting a fresh change`);
+      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.cpsCode ?? "error"}) and submitting a fresh change`);
       await cancelChangeIfPresent(client, enrollmentId, pending.changeId);
       invalidateLiveEnrollments(client, inputs.contractId);
       pending = undefined;
@@ -335,7 +336,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     if (drift.length > 0 || replaceFailed) {
       if (pending && !inputs.cancelPendingChanges) {
         const status = await client.getChangeStatus(enrollmentId, pending.changeId).then((c) => describeChange(c)).catch(() => undefined);
-        throw new Error(pendingChangeMessage(enrollmentId, pending, status));
+        throw new CodedError("PendingChangeWouldBeCancelled", pendingChangeMessage(enrollmentId, pending, status));
       }
       progress(`updating enrollment ${enrollmentId}: ${drift.join(", ")}`);
       const result = await client.updateEnrollment({
