@@ -39,17 +39,17 @@ export interface WatchedChange {
  * of the steps and what each does (https://techdocs.akamai.com/cps/reference/status-values-and-descriptions,
  * https://techdocs.akamai.com/cps/docs/cps-workflow) but no durations; the figures are the lower
  * end of what Akamai's material and users report — a CA answering a validated Let's Encrypt order
- * in minutes, a deployment to either network taking 10–60 minutes (issue #13,
- * ../shared/reference/cps-api.md §1) — so a wait reads its change no later than a step can end.
- * Statuses not listed take DEFAULT_STEP_MS.
+ * in about 2 minutes, a deployment to either network taking 5 to 60 minutes (the benchmarks'
+ * realistic profile, bench/profile.ts; issue #13) — so a wait reads its change no later than a step
+ * can end. Statuses not listed take DEFAULT_STEP_MS.
  */
 export const EXPECTED_STEP_MS: Readonly<Record<string, number>> = {
   "check-for-cert": 2 * 60_000,
   "verify-third-party-cert": 60_000,
-  "deploy-cert-to-staging": 10 * 60_000,
-  "deploy-changes-to-staging": 10 * 60_000,
-  "deploy-cert-to-production": 10 * 60_000,
-  "deploy-changes-to-production": 10 * 60_000,
+  "deploy-cert-to-staging": 5 * 60_000,
+  "deploy-changes-to-staging": 5 * 60_000,
+  "deploy-cert-to-production": 5 * 60_000,
+  "deploy-changes-to-production": 5 * 60_000,
 };
 
 /** A step no source gives a duration for: read it again after a minute. */
@@ -65,7 +65,7 @@ const BEFORE_INPUT = new Set(["generate-csr"]);
 /** Once a step outlasted its expected duration, its change is read again every quarter of it. */
 const OVERDUE_REREAD_FRACTION = 0.25;
 
-/** A wait polls a long step at about 1/20 of its expected duration (30 s for a 10-minute deployment). */
+/** A wait polls a long step at about 1/20 of its expected duration (15 s in a deployment). */
 const STEP_POLL_FRACTION = 1 / 20;
 
 /**

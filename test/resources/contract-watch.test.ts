@@ -105,7 +105,7 @@ describe("the interval policy", () => {
   it("a deployment is not read again before its expected duration, and polls at ~1/20 of it", () => {
     const plan = changeReadPlan({ last: deploying, msInStatus: 2 * MINUTE, msSinceRead: 60_000, acted: false, contractKnown: true, shareMs: share });
     expect(plan).toEqual({ readChange: false, reason: "list", intervalMs: EXPECTED_STEP_MS["deploy-cert-to-production"]! / 20 });
-    expect(plan.intervalMs).toBeGreaterThanOrEqual(30_000);
+    expect(plan.intervalMs).toBeGreaterThanOrEqual(15_000);
   });
 
   it("once the step outlasted its expected duration, the change is read (every quarter of it)", () => {
@@ -140,18 +140,17 @@ describe("waits of one contract share its list", () => {
     configureContractWatch({ now: time.now });
     const cps = fresh(10, change("deploy-cert-to-production"));
     const all = runWaits(cps, 10, time);
-    await time.run(8 * MINUTE);
-    expect(cps.changeReads).toBe(10); // each wait's first read, then nothing due for 8 minutes
-    const listsIn8Minutes = cps.listReads;
-    // ~every 30 s (1/20 of the 10-minute expected deployment), shared by the ten waits.
-    expect(listsIn8Minutes).toBeGreaterThanOrEqual(8);
-    expect(listsIn8Minutes).toBeLessThanOrEqual(8 * 2 + 2);
+    await time.run(4 * MINUTE);
+    expect(cps.changeReads).toBe(10); // each wait's first read, then nothing due before the deployment's expected 5 minutes
+    // ~every 15 s (1/20 of the expected deployment), shared by the ten waits.
+    expect(cps.listReads).toBeGreaterThanOrEqual(4 * 3);
+    expect(cps.listReads).toBeLessThanOrEqual(4 * 4 + 2);
     for (let i = 1; i <= 10; i++) cps.set(i, change("complete", "completed"), false);
     await time.run(10 * MINUTE);
     await expect(all).resolves.toEqual(Array(10).fill("complete"));
     // The change that left pendingChanges is read once by each wait to know it completed.
     expect(cps.changeReads).toBe(20);
-    expect(contractWatchStats(cps).servedFromList).toBeGreaterThan(10 * 8);
+    expect(contractWatchStats(cps).servedFromList).toBeGreaterThan(10 * 4 * 2);
   });
 
   it("the same waits without a known contract read their own change at their paced interval (the baseline)", async () => {
@@ -159,10 +158,10 @@ describe("waits of one contract share its list", () => {
     configureContractWatch({ now: time.now });
     const cps = fresh(10, change("deploy-cert-to-production"), false);
     const all = runWaits(cps, 10, time);
-    await time.run(8 * MINUTE);
+    await time.run(4 * MINUTE);
     expect(cps.listReads).toBe(0);
-    // Ten consumers on 17 a minute: every ~47 s each → ~100 change reads where the list needed ~20.
-    expect(cps.changeReads).toBeGreaterThan(80);
+    // Ten readers on 17 a minute: every ~47 s each → ~50 change reads where the shared list needed ~16.
+    expect(cps.changeReads).toBeGreaterThan(40);
     for (let i = 1; i <= 10; i++) cps.set(i, change("complete", "completed"), false);
     await time.run(12 * MINUTE);
     await all;
