@@ -133,7 +133,12 @@ interface ContractEntry {
   /** Pending change ids by enrollment, as of `at`. */
   pending?: Map<number, Set<number>>;
   reading?: Promise<Map<number, Set<number>>>;
+  /** When the list last failed (no permission to list the contract, an outage): not tried again for a while. */
+  failedAt?: number;
 }
+
+/** After a failed list, the contract's waits read their own changes this long before it is tried again. */
+const LIST_RETRY_MS = 10 * 60_000;
 
 export interface WatchStats {
   /** `GET /enrollments?contractId=` this module sent. */
@@ -274,6 +279,7 @@ async function contractPending(client: WatchClient, w: Watch, contract: string, 
   }
   if (entry.pending !== undefined && config.now() - entry.at < maxAgeMs) return entry.pending;
   if (entry.reading !== undefined) return entry.reading;
+  if (entry.failedAt !== undefined && config.now() - entry.failedAt < LIST_RETRY_MS) throw new Error(`the list of contract ${contract} failed recently`);
   const e = entry;
   w.stats.listReads++;
   e.reading = client
@@ -286,7 +292,12 @@ async function contractPending(client: WatchClient, w: Watch, contract: string, 
       }
       e.pending = pending;
       e.at = config.now();
+      delete e.failedAt;
       return pending;
+    })
+    .catch((error: unknown) => {
+      e.failedAt = config.now();
+      throw error;
     })
     .finally(() => {
       delete e.reading;

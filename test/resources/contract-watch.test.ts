@@ -220,3 +220,21 @@ describe("waits of one contract share its list", () => {
     await all;
   });
 });
+
+it("a contract list that fails (no permission to list it) is not retried every poll: its waits read their own changes", async () => {
+  const time = virtualTime();
+  configureContractWatch({ now: time.now });
+  const cps = fresh(3, change("deploy-cert-to-production"));
+  cps.listEnrollments = async () => {
+    cps.listReads++;
+    throw new Error("403 Forbidden");
+  };
+  const all = runWaits(cps, 3, time);
+  await time.run(4 * MINUTE);
+  expect(cps.listReads).toBe(1);
+  // Each wait reads its own change at its paced interval instead.
+  expect(cps.changeReads).toBeGreaterThan(3);
+  for (let i = 1; i <= 3; i++) cps.set(i, change("complete", "completed"), false);
+  await time.run(10 * MINUTE);
+  await expect(all).resolves.toEqual(Array(3).fill("complete"));
+});
