@@ -104,3 +104,35 @@ it("a change that fails in a step without input is still reported, by its step's
   // First read, then list reads until the step's expected time, then the read that saw the failure.
   expect((await counts()).changes).toBeLessThanOrEqual(3);
 }, 120_000);
+
+it("a change-management acknowledgement that CPS asks for while the change stays pending is noticed, by the staging deployment's expected time", async () => {
+  await e2e.admin("PUT", "/config/step-durations", { "deploy-cert-to-staging": DEPLOYMENT_MS });
+  try {
+    const created = await createDv(e2e, "cm.watch.test", [], { changeManagement: true });
+    const coordinating = await waitStatus(e2e, created.enrollmentId, created.changeId, DV_STATUS);
+    await publishDns01(e2e, "watch.test", coordinating);
+    await acknowledgeChallenges(e2e, created.enrollmentId, created.changeId, coordinating);
+    await waitStatus(e2e, created.enrollmentId, created.changeId, "deploy-cert-to-staging");
+    rememberContract(e2e.client, created.enrollmentId, CONTRACT);
+    configureContractWatch({ expectedStepMs: { "deploy-cert-to-staging": 3000 } });
+    await e2e.admin("DELETE", "/stats");
+    const asked = withRequestContext({ requestsPerMinute: () => 340 }, () =>
+      waitUntil<string>(
+        async () => {
+          const change = await readChange(e2e.client, created);
+          throwIfFailed(created.enrollmentId, created.changeId, change);
+          return change.allowedInput.some((i) => i.type === "change-management") ? { done: change.statusInfo.status, state: change.statusInfo.status } : { state: change.statusInfo.status };
+        },
+        { what: "change management", timeoutMs: 60_000, maxIntervalMs: 1000 },
+      ),
+    );
+    await waitFor("the wait to be served by the list", async () => ((await counts()).lists >= 1 ? true : undefined), 30_000);
+    // Staging is done: CPS waits for the acknowledgement; the list still shows the change pending.
+    await e2e.admin("POST", "/clock/advance", { ms: DEPLOYMENT_MS });
+    await expect(asked).resolves.toBe("wait-ack-change-management");
+    // The first read, and the read due at the step's expected time that found the input.
+    expect((await counts()).changes).toBeLessThanOrEqual(3);
+  } finally {
+    await e2e.admin("PUT", "/config/step-durations", { "deploy-cert-to-staging": FAST_STEPS["deploy-cert-to-staging"] });
+  }
+}, 120_000);
