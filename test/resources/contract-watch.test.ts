@@ -7,7 +7,7 @@
 import { changeStatusSchema, currentRequestContext, withRequestContext, type ChangeStatus, type Enrollment } from "../../provider/cps";
 import { changeReadPlan, configureContractWatch, contractWatchStats, EXPECTED_STEP_MS, readChange, rememberContract, type WatchClient } from "../../provider/lifecycle/contract-watch";
 import { throwIfFailed } from "../../provider/lifecycle/enrollment-wait";
-import { budgetPacedIntervalMs, waitUntil } from "../../provider/lifecycle/poll";
+import { activeWaitCount, budgetPacedIntervalMs, waitUntil } from "../../provider/lifecycle/poll";
 import { findInput, INPUT, isComplete } from "../../provider/lifecycle/statuses";
 
 const MINUTE = 60_000;
@@ -200,6 +200,9 @@ describe("waits of one contract share its list", () => {
     await time.run(4 * MINUTE + 30_000);
     const error = await Promise.race([all, Promise.resolve("still waiting")]);
     expect(String(error)).toMatch(/deployment-failed|edge rejected it/);
+    // Let the other wait end, so no wait of this test is left counting against the next tests' budget.
+    cps.set(2, change("complete", "completed"), false);
+    await time.run(30 * MINUTE);
   });
 
   it("waits of different contracts each get their own list", async () => {
@@ -237,4 +240,35 @@ it("a contract list that fails (no permission to list it) is not retried every p
   for (let i = 1; i <= 3; i++) cps.set(i, change("complete", "completed"), false);
   await time.run(10 * MINUTE);
   await expect(all).resolves.toEqual(Array(3).fill("complete"));
+});
+
+it("an action of ours resets a wait's interval even when the state it reports stays the same", async () => {
+  const time = virtualTime();
+  configureContractWatch({ now: time.now });
+  const cps = fresh(1, change("deploy-cert-to-production"));
+  const polls: number[] = [];
+  const wait = withRequestContext({ requestsPerMinute: () => 17 }, () =>
+    waitUntil<true>(
+      async () => {
+        await readChange(cps, { enrollmentId: 1, changeId: 101 });
+        polls.push(time.now());
+        // At the fourth poll: an acknowledgement of ours (the transport counts every accepted non-GET).
+        if (polls.length === 4) currentRequestContext().wait!.actions++;
+        return polls.length === 6 ? { done: true, state: "same" } : { state: "same" };
+      },
+      { what: "a deployment", timeoutMs: 120 * MINUTE, sleep: time.sleep, now: time.now },
+    ),
+  );
+  await time.run(30 * MINUTE);
+  await wait;
+  const gaps = polls.slice(1).map((t, i) => t - polls[i]!);
+  // In the deployment the wait polls at its step's pace (1/20 of 5 minutes); right after the action, at its short backoff.
+  expect(gaps[1]).toBeGreaterThanOrEqual(EXPECTED_STEP_MS["deploy-cert-to-production"]! / 20);
+  expect(gaps[3]).toBeLessThan(budgetPacedIntervalMs(17, 1) + 1);
+  expect(cps.changeReads).toBe(2); // the first read and the one right after the action
+});
+
+afterAll(() => {
+  // Every wait of these tests ended (a wait left polling would skew the next suite's pacing).
+  expect(activeWaitCount()).toBe(0);
 });
