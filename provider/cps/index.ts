@@ -23,7 +23,7 @@ export {
   type RequestPriority,
   type BudgetState,
 } from "./rate-limiter";
-export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext } from "./request-context";
+export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext, type WaitHints } from "./request-context";
 export { CpsBudgetTimeoutError } from "./budget-error";
 export { DEFAULT_BUDGET_WAIT_MS } from "./budget-wait";
 export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, type RetryPolicy } from "./retry";

@@ -182,6 +182,8 @@ export class Transport {
         release();
         if (raw.status >= 200 && raw.status < 300) {
           this.options.limiter.succeeded();
+          // An action of ours: the wait it belongs to reads the change afresh and polls short again.
+          if (request.method !== "GET" && context.wait !== undefined) context.wait.actions++;
           return { ...raw, target };
         }
         const error = this.toApiError(request.method, target, raw);

@@ -16,6 +16,7 @@ import type { X509Certificate } from "crypto";
 import { AllowedInput, ChangeStatus, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -166,7 +167,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
     // Before uploading: wait until the change asks for a certificate, or find it already took ours (resumed run).
     const tp = await waitUntil<{ input?: AllowedInput }>(
       async () => {
-        const change = await client.getChangeStatus(enrollmentId, changeId);
+        const change = await readChange(client, { enrollmentId, changeId });
         throwIfFailed(enrollmentId, changeId, change);
         const input = findInput(change, INPUT.thirdPartyCertificate);
         if (input) return { done: { input }, state: describeChange(change) };
@@ -198,7 +199,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
     async () => {
       let change: ChangeStatus;
       try {
-        change = await client.getChangeStatus(enrollmentId, changeId);
+        change = await readChange(client, { enrollmentId, changeId });
       } catch (e) {
         if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
         throw e;

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -164,7 +165,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
     async () => {
       let change;
       try {
-        change = await client.getChangeStatus(inputs.enrollmentId, changeId);
+        change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId });
       } catch (e) {
         // A completed change can disappear from pending: check the network itself.
         if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };

@@ -12,6 +12,7 @@ import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomain
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { PollStep, waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -181,7 +182,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   };
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
-    const change = await client.getChangeStatus(inputs.enrollmentId, changeId).catch(async (e: unknown) => {
+    const change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId }).catch(async (e: unknown) => {
       throw await enrollmentGoneOr(client, inputs.enrollmentId, changeId, e);
     });
     throwIfFailed(inputs.enrollmentId, changeId, change);

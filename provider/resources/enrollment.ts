@@ -16,6 +16,7 @@ import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { rememberContract } from "../lifecycle/contract-watch";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -126,6 +127,8 @@ function outputsFrom(
 }
 
 async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
+  // The DvValidation, Deployment and CertificateUpload waits of this enrollment share its contract's list.
+  rememberContract(client, enrollmentId, inputs.contractId);
   return waitForActionableChange({
     client,
     enrollmentId,
