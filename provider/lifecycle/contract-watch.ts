@@ -271,7 +271,8 @@ function sharePerWait(): number {
 }
 
 /** The contract's pending changes, read at most once per `maxAgeMs` for every wait of the contract. */
-async function contractPending(client: WatchClient, w: Watch, contract: string, maxAgeMs: number): Promise<Map<number, Set<number>>> {
+/** `undefined` while a failed list is not tried again (its waits read their own changes meanwhile). */
+async function contractPending(client: WatchClient, w: Watch, contract: string, maxAgeMs: number): Promise<Map<number, Set<number>> | undefined> {
   let entry = w.contracts.get(contract);
   if (!entry) {
     entry = { at: Number.NEGATIVE_INFINITY };
@@ -279,7 +280,7 @@ async function contractPending(client: WatchClient, w: Watch, contract: string, 
   }
   if (entry.pending !== undefined && config.now() - entry.at < maxAgeMs) return entry.pending;
   if (entry.reading !== undefined) return entry.reading;
-  if (entry.failedAt !== undefined && config.now() - entry.failedAt < LIST_RETRY_MS) throw new Error(`the list of contract ${contract} failed recently`);
+  if (entry.failedAt !== undefined && config.now() - entry.failedAt < LIST_RETRY_MS) return undefined;
   const e = entry;
   w.stats.listReads++;
   e.reading = client

@@ -199,7 +199,7 @@ describe("waits of one contract share its list", () => {
     cps.set(1, change("deploy-cert-to-production", "error", [], { code: "deployment-failed", description: "edge rejected it" }));
     await time.run(4 * MINUTE + 30_000);
     const error = await Promise.race([all, Promise.resolve("still waiting")]);
-    expect(String(error)).toMatch(/deployment-failed|edge rejected it/);
+    expect(error instanceof Error ? error.message : String(error)).toMatch(/deployment-failed|edge rejected it/);
     // Let the other wait end, so no wait of this test is left counting against the next tests' budget.
     cps.set(2, change("complete", "completed"), false);
     await time.run(30 * MINUTE);
