@@ -12,6 +12,7 @@ import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
 import { writeRecordSet } from "./edge-dns-write";
 import { resourceProvider } from "./resource-provider";
+import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 export const edgeDnsCnameRecordInputsSchema = z
   .object({
@@ -22,6 +23,14 @@ export const edgeDnsCnameRecordInputsSchema = z
     /** The CNAME target, e.g. `www.example.com.edgekey.net`. */
     target: z.string(expecting("a host name such as www.example.com.edgekey.net")).transform(normalizeHostname),
     ttl: z.number(expecting("a number of seconds, 30-86400")).int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(300),
+    /**
+     * The enrollment whose certificate the target edge hostname serves. With it, `delete` refuses
+     * while that certificate is live on production: a destroy deletes the CNAME first, and without
+     * it the site stops reaching the certificate (docs/troubleshooting.md#delete-refused).
+     */
+    enrollmentId: z.number({ message: "must be a CPS enrollment id (a positive integer)" }).int().positive().optional(),
+    /** Let `delete` go ahead while `enrollmentId`'s certificate is live on production. */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -40,14 +49,20 @@ function recordSet(i: Inputs) {
   return { name: i.name, type: "CNAME", ttl: i.ttl, rdata: [`${i.target}.`] };
 }
 
-const outs = (props: Props, i: Inputs): Props => ({ ...props, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl });
+const outs = (props: Props, i: Inputs): Props => ({ ...props, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl, allowDeleteWhileDeployed: i.allowDeleteWhileDeployed });
 
 export const edgeDnsCnameRecordProvider = resourceProvider(edgeDnsCnameRecordInputsSchema, {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     if (hasUnknowns(news)) return { changes: true, replaces: [] };
     const i = parseInputs(edgeDnsCnameRecordInputsSchema, news);
     const replaces = (["zone", "name"] as const).filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k]);
-    const changes = replaces.length > 0 || normalizeHostname(String(olds.target ?? "")) !== i.target || Number(olds.ttl ?? 300) !== i.ttl;
+    // enrollmentId and allowDeleteWhileDeployed only guard the delete: an update that rewrites the same record set.
+    const changes =
+      replaces.length > 0 ||
+      normalizeHostname(String(olds.target ?? "")) !== i.target ||
+      Number(olds.ttl ?? 300) !== i.ttl ||
+      (olds.enrollmentId ?? undefined) !== i.enrollmentId ||
+      (olds.allowDeleteWhileDeployed === true) !== i.allowDeleteWhileDeployed;
     return { changes, replaces, deleteBeforeReplace: true };
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {
@@ -68,6 +83,9 @@ export const edgeDnsCnameRecordProvider = resourceProvider(edgeDnsCnameRecordInp
   },
   async delete(id: string, props: Props): Promise<void> {
     const [zone, name] = id.split("/");
+    // A destroy deletes the CNAME first (it needs the edge hostname's name): it refuses on its own
+    // while the certificate it leads to is live, so that nothing is deleted.
+    await refuseWhileServingLiveCertificate(getClient(), props, { kind: "EdgeDnsCnameRecord", name: String(props.name ?? name) });
     // Edge DNS answers 404 for a record set that is already gone: the client counts that as deleted.
     await getClient().edgeDns.deleteRecordSet(String(props.zone ?? zone), String(props.name ?? name), "CNAME");
   },

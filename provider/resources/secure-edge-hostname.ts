@@ -26,6 +26,7 @@ import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
 import { resourceProvider } from "./resource-provider";
 import { CodedError } from "./coded-error";
+import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 type Props = Record<string, unknown>;
 
@@ -54,6 +55,8 @@ export const secureEdgeHostnameInputsSchema = z
     ipVersionBehavior: z.enum(["IPV4", "IPV6_COMPLIANCE", "IPV6_PERFORMANCE"]).default("IPV6_COMPLIANCE"),
     /** How long to wait for the certificate on production and the hostname to become active. Default 30m. */
     timeout: durationInput.optional(),
+    /** Let `delete` go ahead while the enrollment's certificate is live on production (docs/troubleshooting.md#delete-refused). */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -173,14 +176,14 @@ export const secureEdgeHostnameProvider = resourceProvider(secureEdgeHostnameInp
     // PAPI cannot change these on an existing edge hostname: a new one is needed. Creating the new
     // one first would collide on the name, so the old one goes first.
     const replaces = REPLACE_KEYS.filter((k) => before[k] !== i[k]);
-    const changes = replaces.length > 0 || String(olds.timeout ?? "") !== String(i.timeout ?? "");
+    const changes = replaces.length > 0 || String(olds.timeout ?? "") !== String(i.timeout ?? "") || before.allowDeleteWhileDeployed !== i.allowDeleteWhileDeployed;
     return { changes, replaces: [...replaces], deleteBeforeReplace: true };
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {
     return createHostname(parseInputs(secureEdgeHostnameInputsSchema, props), props);
   },
   async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    // Only provider-side inputs (timeout) reach here; everything PAPI holds replaces.
+    // Only provider-side inputs (timeout, allowDeleteWhileDeployed) reach here; everything PAPI holds replaces.
     return { outs: { ..._olds, ...parseInputs(secureEdgeHostnameInputsSchema, news), __cpsName: news.__cpsName } };
   },
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -192,6 +195,8 @@ export const secureEdgeHostnameProvider = resourceProvider(secureEdgeHostnameInp
   async delete(_id: string, props: Props): Promise<void> {
     const prefix = String(props.domainPrefix ?? "");
     const suffix = String(props.domainSuffix ?? "");
+    // A destroy deletes this before the Deployment (it depends on it), so it refuses on its own.
+    await refuseWhileServingLiveCertificate(getClient(), props, { kind: "SecureEdgeHostname", name: `${prefix}.${suffix}` });
     try {
       await getClient().edgeHostnames.delete(prefix, suffix);
     } catch (e) {
