@@ -1,7 +1,12 @@
 /**
  * The baseline of scenario 1: what the Terraform `akamai` provider does today, reproduced with our
- * CpsClient so only the strategy differs. Fixed 10 s polling (in CPS time, so divided by the time
- * scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent once.
+ * CpsClient so only the strategy differs. Fixed 10 s polling per resource (in CPS time, so divided
+ * by the time scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent
+ * once: a POST answered 429 fails its resource, as in Terraform. No client-side budget.
+ *
+ * One concession, so the comparison is about polling rather than about the throttle: creations
+ * wait for CPS's five-minute creation window (the client's creation queue, given the window in
+ * real ms by the caller), as a user re-running `terraform apply` after each 409 would end up doing.
  */
 import { CpsApiError, CpsBudgetTimeoutError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
 import { extractChallenges } from "../provider/lifecycle/challenges";
@@ -68,3 +73,4 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   await get(() => client.getProductionDeployment(enrollmentId));
   return { changeId, enrollmentId, wallMs: Date.now() - started };
 }
+
