@@ -6,7 +6,7 @@
  * (see bench/README.md). Prints one table with every target met or missed and writes
  * bench/results/latest.json and latest.md. Only ratios and counts are judged.
  *
- * BENCH_QUICK=1 runs every scenario at small N (development; the table says so).
+ * BENCH_QUICK=1 runs every scenario at small N (development: printed, not written to results/).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -135,12 +135,13 @@ async function main(): Promise<void> {
   const table = formatTable(rows);
   process.stdout.write(table + "\n");
   process.stdout.write(`bench finished in ${fmt.seconds(totalMs)} (clock ${TIME_SCALE}×${QUICK ? ", BENCH_QUICK" : ""}); targets met ${rows.filter((r) => r.met === true).length}, missed ${rows.filter((r) => r.met === false).length}\n`);
+  // A BENCH_QUICK run is development: printed only, never the results the README quotes.
+  if (QUICK) return;
   const dir = path.resolve(__dirname, "..", "..", "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  const name = QUICK ? "quick" : "latest";
-  fs.writeFileSync(path.join(dir, `${name}.md`), `${table}\n`);
+  fs.writeFileSync(path.join(dir, "latest.md"), `${table}\n`);
   fs.writeFileSync(
-    path.join(dir, `${name}.json`),
+    path.join(dir, "latest.json"),
     JSON.stringify(
       {
         date: new Date().toISOString(),
