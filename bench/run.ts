@@ -42,10 +42,13 @@ const STACK_PER_MINUTE = Math.max(1, Math.floor(ACCOUNT_MINUTE_LIMIT.requests * 
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
-/** Real ms a stack of n may take before the bench gives up on it: twice its floor plus 20 CPS minutes. */
+const done = (what: string, run: StackRun) =>
+  `${what}: ${run.completed}/${run.certificates} on production, wall ${fmt.minutes(run.wallCpsMs)} CPS${run.failures[0] !== undefined ? `; ${run.failures.length} failed, first: ${run.failures[0]}` : ""}`;
+
+/** Real ms a stack of n may take before the bench gives up on it: twice its floor plus 40 CPS minutes. */
 function deadlineRealMs(n: number, perMinute: number): number {
   const floor = stackFloor({ certificates: n, criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, requestsPerMinute: perMinute });
-  return (2 * floor.floorCpsMs + 20 * 60_000) / TIME_SCALE;
+  return (2 * floor.floorCpsMs + 40 * 60_000) / TIME_SCALE;
 }
 
 
@@ -57,6 +60,7 @@ async function oursStack(label: string, n: number, otherTenantPerMinute = 0): Pr
     try {
       emu.rateLimits.resetReport();
       const run = await upStack(host, label, n, TIME_SCALE, deadlineRealMs(n, STACK_PER_MINUTE));
+      log(done(`stack ${label}`, run));
       return await figures(emu, run, n);
     } finally {
       await host.stop();
@@ -78,6 +82,7 @@ async function terraform(n: number): Promise<StackScenario> {
   try {
     emu.rateLimits.resetReport();
     const run = await terraformStack(emu, `tf${n}`, n, TIME_SCALE, deadlineRealMs(n, STACK_PER_MINUTE));
+    log(done(`Terraform strategy N=${n}`, run));
     return await figures(emu, run, n);
   } finally {
     await emu.stop();
@@ -96,6 +101,8 @@ async function twoStacks(n: number): Promise<TwoStacks> {
       // Both stacks share the account's creation throttle: 2n creations, one per 5 minutes.
       const deadline = deadlineRealMs(2 * n, 2 * STACK_PER_MINUTE);
       const [a, b] = await Promise.all([upStack(hostA, "a", n, TIME_SCALE, deadline, started), upStack(hostB, "b", n, TIME_SCALE, deadline, started)]);
+      log(done("two stacks: a", a));
+      log(done("two stacks: b", b));
       const account = accountFigures(emu);
       const changes = await changeFigures(emu, [...a.runs, ...b.runs]);
       return { a, b, account, changes, floor: stackFloor({ certificates: 2 * n, criticalPathCpsMs: changes.criticalPathCpsMs, requestsPerMinute: 2 * STACK_PER_MINUTE }) };

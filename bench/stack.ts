@@ -131,7 +131,8 @@ export async function upStack(host: BenchHost, label: string, n: number, timeSca
     await host.stop();
     await raceTimeout(pending, 10_000);
   }
-  const runs = settled.map((r, i): CertificateRun => {
+  const runs = Array.from({ length: n }, (_, i): CertificateRun => {
+    const r = settled[i];
     const name = `${label}-c${i}`;
     if (r === undefined) return { name, error: `not finished within the bench's deadline (${Math.round(deadlineRealMs / 1000)} s real)` };
     return expired && r.error !== undefined ? { ...r, error: `not finished within the bench's deadline: ${r.error}` } : r;
@@ -212,12 +213,14 @@ export async function terraformStack(emu: RunningEmulator, label: string, n: num
   });
   const startedRealAt = Date.now();
   const settled: Array<CertificateRun | undefined> = new Array<CertificateRun | undefined>(n);
+  const phases: string[] = Array.from({ length: n }, () => "not started");
   try {
     const pending = Promise.all(
       Array.from({ length: n }, async (_, i) => {
         const name = `${label}-c${i}`;
         try {
-          const r = await withRequestContext({ deadline: deadlineIn(0) }, () => runTerraformStrategy({ client, scale: timeScale, zone: ZONE, inputs: certificateInputs(label, i) }));
+          const onPhase = (p: string) => void (phases[i] = p);
+          const r = await withRequestContext({ deadline: deadlineIn(0) }, () => runTerraformStrategy({ client, scale: timeScale, zone: ZONE, inputs: certificateInputs(label, i), onPhase }));
           settled[i] = { name, changeId: r.changeId, completedRealAt: Date.now() };
         } catch (e) {
           const changeId = (e as { changeId?: unknown }).changeId;
@@ -229,7 +232,7 @@ export async function terraformStack(emu: RunningEmulator, label: string, n: num
   } finally {
     client.close();
   }
-  const runs = settled.map((r, i): CertificateRun => r ?? { name: `${label}-c${i}`, error: `not finished within the bench's deadline (${Math.round(deadlineRealMs / 1000)} s real)` });
+  const runs = Array.from({ length: n }, (_, i): CertificateRun => settled[i] ?? { name: `${label}-c${i}`, error: `not finished within the bench's deadline (${Math.round(deadlineRealMs / 1000)} s real): ${phases[i]}` });
   const done = runs.filter((r) => r.completedRealAt !== undefined);
   return {
     label,

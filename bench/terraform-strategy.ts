@@ -28,7 +28,7 @@ export interface TerraformRun {
   wallMs: number;
 }
 
-export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown }): Promise<TerraformRun> {
+export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown; onPhase?: (phase: string) => void }): Promise<TerraformRun> {
   const { client, scale, zone } = o;
   const get = async <T>(fn: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -49,10 +49,13 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   };
   const inputs = enrollmentInputsSchema.parse(o.inputs);
   const started = Date.now();
+  const phase = o.onPhase ?? (() => undefined);
+  phase("creating the enrollment");
   const created = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }) });
   const enrollmentId = created.enrollmentId;
   const changeId = Math.max(...created.changeIds);
   // akamai_cps_dv_enrollment: wait for the challenges
+  phase(`change ${changeId}: waiting for challenges`);
   const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.dvChallenges) && isDvCoordination(c.statusInfo.status));
   const dv = findInput(coordinating, INPUT.dvChallenges)!;
   const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
@@ -61,13 +64,18 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
     await client.edgeDns.createRecordSet(zone, { name: c.recordName, type: "TXT", ttl: 60, rdata: [`"${c.value}"`] });
   }
   // akamai_cps_dv_validation, then waiting for the network as a deployment would
+  phase(`change ${changeId}: acknowledging the challenges`);
   await client.acknowledgeDvChallenges(dv);
+  phase(`change ${changeId}: waiting for issuance`);
   await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));
+  phase(`change ${changeId}: waiting for staging`);
   const onStaging = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.changeManagement) || isComplete(c));
   const cm = findInput(onStaging, INPUT.changeManagement);
   if (cm) {
     const info = await get(() => client.getChangeManagementInfo(cm));
+    phase(`change ${changeId}: acknowledging change management`);
     await client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash);
+    phase(`change ${changeId}: waiting for production`);
     await pollUntil(changeId, enrollmentId, isComplete);
   }
   await get(() => client.getProductionDeployment(enrollmentId));
