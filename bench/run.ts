@@ -20,6 +20,7 @@ import {
   changeFigures,
   PROFILE_CRITICAL_PATH_CPS_MS,
   startStackEmulator,
+  SURFACED_429,
   startStackHost,
   terraformStack,
   upStack,
@@ -41,6 +42,56 @@ const OTHER_TENANT_PER_MINUTE = 0.4 * ACCOUNT_MINUTE_LIMIT.requests;
 const STACK_PER_MINUTE = Math.max(1, Math.floor(ACCOUNT_MINUTE_LIMIT.requests * DEFAULT_BUDGET_SHARE));
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+
+/** Stacks run at once. */
+const LANES = 4;
+
+/** A stack's expected CPS minutes (its floor on the profile), to balance the lanes. */
+const estimateMinutes = (n: number) => stackFloor({ certificates: n, criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, requestsPerMinute: STACK_PER_MINUTE }).floorCpsMs / 60_000;
+
+function setJob<T>(map: Map<number, Promise<T>>, n: number, p: Promise<T>): Promise<T> {
+  map.set(n, p);
+  return p;
+}
+
+/** Runs the jobs `lanes` at a time, longest first, each next job on the lane that frees first. */
+async function inLanes(jobs: ReadonlyArray<[number, () => Promise<unknown>]>, lanes: number): Promise<void> {
+  const queue = [...jobs].sort((a, b) => b[0] - a[0]);
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      // A job's failure is its scenario's row ("first failure"), never the end of the bench.
+      for (let job = queue.shift(); job !== undefined; job = queue.shift()) await job[1]().catch(() => undefined);
+    }),
+  );
+}
+
+/** A scenario that threw (an emulator or host that did not start) as a stack that completed nothing. */
+function failedRun(label: string, n: number, error: unknown): StackRun {
+  const message = `${label}: the scenario failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`;
+  return { label, certificates: n, completed: 0, failures: [message], surfaced429: SURFACED_429.test(message) ? 1 : 0, wallCpsMs: Number.NaN, runs: [] };
+}
+const noFigures = (n: number) => ({
+  account: { requests: 0, rateLimited: 0, otherTenantRequests: 0 },
+  changes: { criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, noticeDelaysCpsMs: [], unobserved: 0 },
+  floor: stackFloor({ certificates: n, criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, requestsPerMinute: STACK_PER_MINUTE }),
+});
+async function orFailed(p: Promise<StackScenario> | undefined, label: string, n: number): Promise<StackScenario> {
+  try {
+    if (p === undefined) throw new Error("not run");
+    return await p;
+  } catch (e) {
+    log(`${label} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return { run: failedRun(label, n, e), ...noFigures(n) };
+  }
+}
+async function twoOrFailed(p: Promise<TwoStacks> | undefined, n: number): Promise<TwoStacks> {
+  try {
+    if (p === undefined) throw new Error("not run");
+    return await p;
+  } catch (e) {
+    return { a: failedRun("a", n, e), b: failedRun("b", n, e), ...noFigures(2 * n) };
+  }
+}
 
 const done = (what: string, run: StackRun) =>
   `${what}: ${run.completed}/${run.certificates} on production, wall ${fmt.minutes(run.wallCpsMs)} CPS${run.failures[0] !== undefined ? `; ${run.failures.length} failed, first: ${run.failures[0]}` : ""}`;
@@ -119,13 +170,22 @@ async function main(): Promise<void> {
   // Interrupted: exit, which stops every host process still running (bench/host).
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
   log(`clock: CPS, its budget windows, its creation throttle and the provider all run ${TIME_SCALE}× compressed${QUICK ? " (BENCH_QUICK: small N)" : ""}`);
-  log(`1–3. stacks N=${SIZES.join(", ")} (ours and the Terraform strategy), two stacks of ${TWO_STACKS_N}, N=${TARGET_N} with another tenant at ${OTHER_TENANT_PER_MINUTE}/min — all at once, one emulator each`);
-  const [oursRuns, tfRuns, two, tenant] = await Promise.all([
-    Promise.all(SIZES.map((n) => oursStack(`s${n}`, n))),
-    Promise.all(SIZES.map((n) => terraform(n))),
-    twoStacks(TWO_STACKS_N),
-    oursStack("t", TARGET_N, OTHER_TENANT_PER_MINUTE),
-  ]);
+  log(`1–3. stacks N=${SIZES.join(", ")} (ours and the Terraform strategy), two stacks of ${TWO_STACKS_N}, N=${TARGET_N} with another tenant at ${OTHER_TENANT_PER_MINUTE}/min — ${LANES} lanes, one emulator each`);
+  const ours = new Map<number, Promise<StackScenario>>();
+  const tf = new Map<number, Promise<StackScenario>>();
+  let two: Promise<TwoStacks> | undefined;
+  let tenant: Promise<StackScenario> | undefined;
+  // Longest first, each lane's total about the N=50 stack (~265 CPS minutes): four stacks at a
+  // time rather than ten, so the bench's own CPU (emulators, hosts) does not stretch CPS time.
+  const jobs: Array<[cpsMinutes: number, run: () => Promise<unknown>]> = [
+    ...SIZES.map((n): [number, () => Promise<unknown>] => [estimateMinutes(n), () => setJob(ours, n, oursStack(`s${n}`, n))]),
+    ...SIZES.map((n): [number, () => Promise<unknown>] => [estimateMinutes(n), () => setJob(tf, n, terraform(n))]),
+    [estimateMinutes(2 * TWO_STACKS_N), () => (two = twoStacks(TWO_STACKS_N))],
+    [estimateMinutes(TARGET_N), () => (tenant = oursStack("t", TARGET_N, OTHER_TENANT_PER_MINUTE))],
+  ];
+  await inLanes(jobs, LANES);
+  const oursRuns = await Promise.all(SIZES.map((n) => orFailed(ours.get(n), `s${n}`, n)));
+  const tfRuns = await Promise.all(SIZES.map((n) => orFailed(tf.get(n), `tf${n}`, n)));
   log(`stacks done after ${fmt.seconds(Date.now() - started)}; 4. previews N=${PREVIEW_SIZES.join(", ")}`);
   const previews = await runPreviewsAtScale(PREVIEW_SIZES);
   log(`5. ${WAITS_N} waits in one process`);
@@ -133,8 +193,8 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [
     ...SIZES.flatMap((n, i) => stackRows(n, oursRuns[i]!, tfRuns[i]!, n === TARGET_N)),
-    ...twoStackRows(two, TWO_STACKS_N),
-    ...tenantRows(tenant, oursRuns[SIZES.indexOf(TARGET_N)], TARGET_N),
+    ...twoStackRows(await twoOrFailed(two, TWO_STACKS_N), TWO_STACKS_N),
+    ...tenantRows(await orFailed(tenant, "t", TARGET_N), oursRuns[SIZES.indexOf(TARGET_N)], TARGET_N),
     ...previews.flatMap(previewRows),
     ...waitsRows(waits),
   ];
@@ -157,7 +217,7 @@ async function main(): Promise<void> {
         realisticSteps: REALISTIC_STEPS,
         benchSeconds: Math.round(totalMs / 1000),
         rows,
-        details: { stacks: oursRuns, terraform: tfRuns, twoStacks: two, otherTenant: tenant, previews, waits },
+        details: { stacks: oursRuns, terraform: tfRuns, twoStacks: await twoOrFailed(two, TWO_STACKS_N), otherTenant: await orFailed(tenant, "t", TARGET_N), previews, waits },
       },
       null,
       2,
