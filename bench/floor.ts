@@ -4,7 +4,9 @@
  *    deployment), measured from the emulator's transition log;
  *  - the creation throttle: CPS creates one certificate per account every five minutes
  *    (akamai-apis apis/cps/v2/newer/paths/enrollments.yaml, POST /enrollments), so the last of N
- *    is created at least (N − 1) × 5 min after the first and then needs its own critical path;
+ *    is created at least (N − 1) × 5 min after the first and then needs its own timed steps (at
+ *    least the shortest path any certificate of the run took: the emulator's steps stretch a little
+ *    when the machine is busy, so the longest would overstate the floor);
  *  - the request budget: the requests the flow minimally needs, divided by the budget the stack
  *    may use (its share of the account's 35 a minute).
  * Pure arithmetic, so test/bench/floor.test.ts can check it.
@@ -28,6 +30,8 @@ export interface StackFloorInput {
   certificates: number;
   /** The longest timed-step path of one certificate, CPS ms. */
   criticalPathCpsMs: number;
+  /** The shortest timed-step path of one certificate, CPS ms (default: criticalPathCpsMs). */
+  shortestPathCpsMs?: number;
   /** Requests a minute the stack may use (e.g. floor(35 × 0.5) = 17). */
   requestsPerMinute: number;
   /** Default MIN_CPS_REQUESTS_PER_CERTIFICATE. */
@@ -51,7 +55,7 @@ export function stackFloor(input: StackFloorInput): StackFloor {
   const window = input.creationWindowCpsMs ?? CREATION_WINDOW_CPS_MS;
   const perCertificate = input.minRequestsPerCertificate ?? MIN_CPS_REQUESTS_PER_CERTIFICATE;
   const criticalPathCpsMs = input.criticalPathCpsMs;
-  const throttleCpsMs = (n - 1) * window + criticalPathCpsMs;
+  const throttleCpsMs = (n - 1) * window + (input.shortestPathCpsMs ?? criticalPathCpsMs);
   const budgetCpsMs = ((n * perCertificate) / input.requestsPerMinute) * 60_000;
   // Ties go to the earlier entry: with one certificate the throttle adds nothing to the path.
   const candidates: Array<[Binding, number]> = [

@@ -72,7 +72,7 @@ function failedRun(label: string, n: number, error: unknown): StackRun {
 }
 const noFigures = (n: number) => ({
   account: { requests: 0, rateLimited: 0, otherTenantRequests: 0 },
-  changes: { criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, noticeDelaysCpsMs: [], unobserved: 0 },
+  changes: { criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, shortestPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, noticeDelaysCpsMs: [], unobserved: 0 },
   floor: stackFloor({ certificates: n, criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, requestsPerMinute: STACK_PER_MINUTE }),
 });
 async function orFailed(p: Promise<StackScenario> | undefined, label: string, n: number): Promise<StackScenario> {
@@ -124,7 +124,7 @@ async function oursStack(label: string, n: number, otherTenantPerMinute = 0): Pr
 async function figures(emu: Awaited<ReturnType<typeof startStackEmulator>>, run: StackRun, n: number, perMinute = STACK_PER_MINUTE): Promise<StackScenario> {
   const account = accountFigures(emu);
   const changes = await changeFigures(emu, run.runs);
-  return { run, account, changes, floor: stackFloor({ certificates: n, criticalPathCpsMs: changes.criticalPathCpsMs, requestsPerMinute: perMinute }) };
+  return { run, account, changes, floor: stackFloor({ certificates: n, criticalPathCpsMs: changes.criticalPathCpsMs, shortestPathCpsMs: changes.shortestPathCpsMs, requestsPerMinute: perMinute }) };
 }
 
 /** Scenario 1's baseline: the Terraform strategy on its own emulator, same budget. */
@@ -156,7 +156,7 @@ async function twoStacks(n: number): Promise<TwoStacks> {
       log(done("two stacks: b", b));
       const account = accountFigures(emu);
       const changes = await changeFigures(emu, [...a.runs, ...b.runs]);
-      return { a, b, account, changes, floor: stackFloor({ certificates: 2 * n, criticalPathCpsMs: changes.criticalPathCpsMs, requestsPerMinute: 2 * STACK_PER_MINUTE }) };
+      return { a, b, account, changes, floor: stackFloor({ certificates: 2 * n, criticalPathCpsMs: changes.criticalPathCpsMs, shortestPathCpsMs: changes.shortestPathCpsMs, requestsPerMinute: 2 * STACK_PER_MINUTE }) };
     } finally {
       await Promise.all([hostA.stop(), hostB.stop()]);
     }

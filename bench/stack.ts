@@ -49,7 +49,9 @@ export interface AccountFigures {
 }
 
 export interface ChangeFigures {
+  /** Longest and shortest timed-step path of a completed change, CPS ms. */
   criticalPathCpsMs: number;
+  shortestPathCpsMs: number;
   noticeDelaysCpsMs: number[];
   unobserved: number;
 }
@@ -181,18 +183,23 @@ export async function changeFigures(emu: RunningEmulator, runs: readonly Certifi
   const admin = adminClient(emu.admin);
   const timeScale = emu.clock.timeScale;
   let criticalPathCpsMs = 0;
+  let shortestPathCpsMs = Number.POSITIVE_INFINITY;
   const noticeDelaysCpsMs: number[] = [];
   let unobserved = 0;
   for (const run of runs) {
     if (run.changeId === undefined || !Number.isInteger(run.changeId)) continue;
     const { timeline } = await admin("GET", `/changes/${run.changeId}`, changeTimelineSchema);
-    if (run.completedRealAt !== undefined) criticalPathCpsMs = Math.max(criticalPathCpsMs, floorCpsMs(timeline));
+    if (run.completedRealAt !== undefined) {
+      const path = floorCpsMs(timeline);
+      criticalPathCpsMs = Math.max(criticalPathCpsMs, path);
+      shortestPathCpsMs = Math.min(shortestPathCpsMs, path);
+    }
     const notice = noticeDelays(timeline, { timeScale, ...(run.completedRealAt !== undefined ? { completedRealAt: run.completedRealAt } : {}) });
     noticeDelaysCpsMs.push(...notice.delaysCpsMs);
     unobserved += notice.unobserved;
   }
-  if (criticalPathCpsMs === 0) criticalPathCpsMs = PROFILE_CRITICAL_PATH_CPS_MS;
-  return { criticalPathCpsMs, noticeDelaysCpsMs, unobserved };
+  if (criticalPathCpsMs === 0) criticalPathCpsMs = shortestPathCpsMs = PROFILE_CRITICAL_PATH_CPS_MS;
+  return { criticalPathCpsMs, shortestPathCpsMs, noticeDelaysCpsMs, unobserved };
 }
 
 /** The profile's timed steps of one certificate, for a run in which none completed. */

@@ -23,6 +23,11 @@ describe("stackFloor", () => {
     expect(f.budgetCpsMs).toBeCloseTo(((20 * MIN_CPS_REQUESTS_PER_CERTIFICATE) / 17) * MIN);
   });
 
+  it("counts the last certificate's own path as the shortest one measured", () => {
+    const f = stackFloor({ certificates: 5, criticalPathCpsMs: 21 * MIN, shortestPathCpsMs: 18 * MIN, requestsPerMinute: 17 });
+    expect(f).toMatchObject({ binding: "creation throttle", floorCpsMs: 38 * MIN, criticalPathCpsMs: 21 * MIN });
+  });
+
   it("is the minimal requests over the budget when that is longer", () => {
     const f = stackFloor({ certificates: 50, criticalPathCpsMs: PATH, requestsPerMinute: 1, minRequestsPerCertificate: 9 });
     expect(f.binding).toBe("request budget");
@@ -58,7 +63,7 @@ function stack(n: number, wallMin: number, over: Partial<StackRun> = {}): StackS
   return {
     run,
     account: { requests: 100 * n, rateLimited: 0, otherTenantRequests: 0 },
-    changes: { criticalPathCpsMs: PATH, noticeDelaysCpsMs: [1000, 3000, 20_000], unobserved: 0 },
+    changes: { criticalPathCpsMs: PATH, shortestPathCpsMs: PATH, noticeDelaysCpsMs: [1000, 3000, 20_000], unobserved: 0 },
     floor: stackFloor({ certificates: n, criticalPathCpsMs: PATH, requestsPerMinute: 17 }),
   };
 }
