@@ -66,22 +66,27 @@ export function twoStackRows(two: TwoStacks, n: number): Row[] {
   ];
 }
 
-export function tenantRows(tenant: StackScenario, alone: StackScenario | undefined, n: number): Row[] {
+/** Scenario 3; the baseline column is the Terraform strategy under the same other tenant. */
+export function tenantRows(tenant: StackScenario, alone: StackScenario | undefined, n: number, tf?: StackScenario, tfAlone?: StackScenario): Row[] {
   const scenario = `3 other tenant 40 %, N=${n}`;
-  const slowdown = alone ? ratio(tenant.run.wallCpsMs, alone.run.wallCpsMs) : Number.NaN;
+  const slowdown = (x: StackScenario | undefined, y: StackScenario | undefined) => (x && y ? ratio(x.run.wallCpsMs, y.run.wallCpsMs) : Number.NaN);
   // Each against its own floor: the floors differ by how much a busy machine stretched the emulator's steps.
-  const relative = alone ? ratio(ratio(tenant.run.wallCpsMs, tenant.floor.floorCpsMs), ratio(alone.run.wallCpsMs, alone.floor.floorCpsMs)) : Number.NaN;
-  const tenantPerMinute = tenant.run.wallCpsMs > 0 ? tenant.account.otherTenantRequests / (tenant.run.wallCpsMs / 60_000) : Number.NaN;
+  const relative = (x: StackScenario | undefined, y: StackScenario | undefined) => (x && y ? ratio(ratio(x.run.wallCpsMs, x.floor.floorCpsMs), ratio(y.run.wallCpsMs, y.floor.floorCpsMs)) : Number.NaN);
+  const perMinute = (x: StackScenario | undefined) => {
+    const minutes = x ? (Number.isFinite(x.run.wallCpsMs) ? x.run.wallCpsMs : x.floor.floorCpsMs) / 60_000 : Number.NaN;
+    return x && minutes > 0 ? (x.account.otherTenantRequests / minutes).toFixed(1) : "n/a";
+  };
+  const dash = tf === undefined;
   return [
-    { scenario, figure: "certificates on production", ours: completed(tenant.run), baseline: "-", target: "all", met: tenant.run.completed === n },
-    { scenario, figure: `wall / floor (floor ${fmt.minutes(tenant.floor.floorCpsMs)} CPS, ${tenant.floor.binding})`, ours: fmt.ratio(ratio(tenant.run.wallCpsMs, tenant.floor.floorCpsMs)), baseline: "-", target: "report", met: null },
-    { scenario, figure: `slowdown against scenario 1 N=${n}: wall ${fmt.minutes(tenant.run.wallCpsMs)} vs ${fmt.minutes(alone?.run.wallCpsMs ?? Number.NaN)}`, ours: fmt.ratio(slowdown), baseline: "-", target: "report", met: null },
-    { scenario, figure: `slowdown against scenario 1 N=${n}, each as wall / its floor`, ours: fmt.ratio(relative), baseline: "-", target: "report", met: null },
-    { scenario, figure: "other tenant's requests a minute (CPS time)", ours: Number.isFinite(tenantPerMinute) ? tenantPerMinute.toFixed(1) : "n/a", baseline: "-", target: "report", met: null },
-    { scenario, figure: "CPS requests per certificate (ours)", ours: fmt.perItem(tenant.account.requests, n), baseline: "-", target: "report", met: null },
-    { scenario, figure: "429s received (share of requests)", ours: received(tenant.account), baseline: "-", target: "report", met: null },
-    { scenario, figure: "429s surfaced to the user", ours: String(tenant.run.surfaced429), baseline: "-", target: "0", met: tenant.run.surfaced429 === 0 },
-    { scenario, figure: "first failure", ours: short(tenant.run.failures[0]), baseline: "-", target: "none", met: tenant.run.failures.length === 0 },
+    { scenario, figure: "certificates on production", ours: completed(tenant.run), baseline: dash ? "-" : completed(tf.run), target: "all", met: tenant.run.completed === n },
+    { scenario, figure: `wall / floor (floor ${fmt.minutes(tenant.floor.floorCpsMs)} CPS, ${tenant.floor.binding})`, ours: fmt.ratio(ratio(tenant.run.wallCpsMs, tenant.floor.floorCpsMs)), baseline: dash ? "-" : fmt.ratio(ratio(tf.run.wallCpsMs, tf.floor.floorCpsMs)), target: "report", met: null },
+    { scenario, figure: `slowdown against scenario 1 N=${n}: wall ${fmt.minutes(tenant.run.wallCpsMs)} vs ${fmt.minutes(alone?.run.wallCpsMs ?? Number.NaN)}`, ours: fmt.ratio(slowdown(tenant, alone)), baseline: dash ? "-" : fmt.ratio(slowdown(tf, tfAlone)), target: "report", met: null },
+    { scenario, figure: `slowdown against scenario 1 N=${n}, each as wall / its floor`, ours: fmt.ratio(relative(tenant, alone)), baseline: dash ? "-" : fmt.ratio(relative(tf, tfAlone)), target: "report", met: null },
+    { scenario, figure: "other tenant's requests a minute (CPS time)", ours: perMinute(tenant), baseline: dash ? "-" : perMinute(tf), target: "report", met: null },
+    { scenario, figure: "CPS requests per certificate (the stack's own)", ours: fmt.perItem(tenant.account.requests, n), baseline: dash ? "-" : fmt.perItem(tf.account.requests, n), target: "report", met: null },
+    { scenario, figure: "429s received (share of requests)", ours: received(tenant.account), baseline: dash ? "-" : received(tf.account), target: "report", met: null },
+    { scenario, figure: "429s surfaced to the user", ours: String(tenant.run.surfaced429), baseline: dash ? "-" : String(tf.run.surfaced429), target: "0", met: tenant.run.surfaced429 === 0 },
+    { scenario, figure: "first failure", ours: short(tenant.run.failures[0]), baseline: dash ? "-" : short(tf.run.failures[0]), target: "none", met: tenant.run.failures.length === 0 },
   ];
 }
 

@@ -44,7 +44,7 @@ const STACK_PER_MINUTE = Math.max(1, Math.floor(ACCOUNT_MINUTE_LIMIT.requests * 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 /** Stacks run at once. */
-const LANES = 4;
+const LANES = 5;
 
 /** A stack's expected CPS minutes (its floor on the profile), to balance the lanes. */
 const estimateMinutes = (n: number) => stackFloor({ certificates: n, criticalPathCpsMs: PROFILE_CRITICAL_PATH_CPS_MS, requestsPerMinute: STACK_PER_MINUTE }).floorCpsMs / 60_000;
@@ -128,12 +128,12 @@ async function figures(emu: Awaited<ReturnType<typeof startStackEmulator>>, run:
 }
 
 /** Scenario 1's baseline: the Terraform strategy on its own emulator, same budget. */
-async function terraform(n: number): Promise<StackScenario> {
-  const emu = await startStackEmulator(TIME_SCALE);
+async function terraform(n: number, otherTenantPerMinute = 0): Promise<StackScenario> {
+  const emu = await startStackEmulator(TIME_SCALE, otherTenantPerMinute > 0 ? { rateLimits: { otherTenant: { requestsPerMinute: otherTenantPerMinute } } } : {});
   try {
     emu.rateLimits.resetReport();
     const run = await terraformStack(emu, `tf${n}`, n, TIME_SCALE, deadlineRealMs(n, STACK_PER_MINUTE));
-    log(done(`Terraform strategy N=${n}`, run));
+    log(done(`Terraform strategy N=${n}${otherTenantPerMinute > 0 ? " with another tenant" : ""}`, run));
     return await figures(emu, run, n);
   } finally {
     await emu.stop();
@@ -170,18 +170,20 @@ async function main(): Promise<void> {
   // Interrupted: exit, which stops every host process still running (bench/host).
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
   log(`clock: CPS, its budget windows, its creation throttle and the provider all run ${TIME_SCALE}× compressed${QUICK ? " (BENCH_QUICK: small N)" : ""}`);
-  log(`1–3. stacks N=${SIZES.join(", ")} (ours and the Terraform strategy), two stacks of ${TWO_STACKS_N}, N=${TARGET_N} with another tenant at ${OTHER_TENANT_PER_MINUTE}/min — ${LANES} lanes, one emulator each`);
+  log(`1–3. stacks N=${SIZES.join(", ")} (ours and the Terraform strategy), two stacks of ${TWO_STACKS_N}, N=${TARGET_N} with another tenant at ${OTHER_TENANT_PER_MINUTE}/min (ours and the Terraform strategy) — ${LANES} lanes, one emulator each`);
   const ours = new Map<number, Promise<StackScenario>>();
   const tf = new Map<number, Promise<StackScenario>>();
   let two: Promise<TwoStacks> | undefined;
   let tenant: Promise<StackScenario> | undefined;
-  // Longest first, each lane's total about the N=50 stack (~265 CPS minutes): four stacks at a
+  let tfTenant: Promise<StackScenario> | undefined;
+  // Longest first, each lane's total about the N=50 stack (~265 CPS minutes): five stacks at a
   // time rather than ten, so the bench's own CPU (emulators, hosts) does not stretch CPS time.
   const jobs: Array<[cpsMinutes: number, run: () => Promise<unknown>]> = [
     ...SIZES.map((n): [number, () => Promise<unknown>] => [estimateMinutes(n), () => setJob(ours, n, oursStack(`s${n}`, n))]),
     ...SIZES.map((n): [number, () => Promise<unknown>] => [estimateMinutes(n), () => setJob(tf, n, terraform(n))]),
     [estimateMinutes(2 * TWO_STACKS_N), () => (two = twoStacks(TWO_STACKS_N))],
     [estimateMinutes(TARGET_N), () => (tenant = oursStack("t", TARGET_N, OTHER_TENANT_PER_MINUTE))],
+    [estimateMinutes(TARGET_N), () => (tfTenant = terraform(TARGET_N, OTHER_TENANT_PER_MINUTE))],
   ];
   await inLanes(jobs, LANES);
   const oursRuns = await Promise.all(SIZES.map((n) => orFailed(ours.get(n), `s${n}`, n)));
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     ...SIZES.flatMap((n, i) => stackRows(n, oursRuns[i]!, tfRuns[i]!, n === TARGET_N)),
     ...twoStackRows(await twoOrFailed(two, TWO_STACKS_N), TWO_STACKS_N),
-    ...tenantRows(await orFailed(tenant, "t", TARGET_N), oursRuns[SIZES.indexOf(TARGET_N)], TARGET_N),
+    ...tenantRows(await orFailed(tenant, "t", TARGET_N), oursRuns[SIZES.indexOf(TARGET_N)], TARGET_N, await orFailed(tfTenant, "tft", TARGET_N), tfRuns[SIZES.indexOf(TARGET_N)]),
     ...previews.flatMap(previewRows),
     ...waitsRows(waits),
   ];
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
         realisticSteps: REALISTIC_STEPS,
         benchSeconds: Math.round(totalMs / 1000),
         rows,
-        details: { stacks: oursRuns, terraform: tfRuns, twoStacks: await twoOrFailed(two, TWO_STACKS_N), otherTenant: await orFailed(tenant, "t", TARGET_N), previews, waits },
+        details: { stacks: oursRuns, terraform: tfRuns, twoStacks: await twoOrFailed(two, TWO_STACKS_N), otherTenant: await orFailed(tenant, "t", TARGET_N), terraformOtherTenant: await orFailed(tfTenant, "tft", TARGET_N), previews, waits },
       },
       null,
       2,

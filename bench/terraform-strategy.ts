@@ -65,7 +65,11 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   }
   // akamai_cps_dv_validation, then waiting for the network as a deployment would
   phase(`change ${changeId}: acknowledging the challenges`);
-  await client.acknowledgeDvChallenges(dv);
+  // akamai_cps_dv_validation reads the change first and acknowledges only while CPS still offers the
+  // input: CPS's own DNS recheck may have validated the records already (then the POST answers 409).
+  const before = await get(() => client.getChangeStatus(enrollmentId, changeId, { throwOnError: true }));
+  const stillOffered = findInput(before, INPUT.dvChallenges);
+  if (stillOffered && isDvCoordination(before.statusInfo.status)) await client.acknowledgeDvChallenges(stillOffered);
   phase(`change ${changeId}: waiting for issuance`);
   await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));
   phase(`change ${changeId}: waiting for staging`);
