@@ -115,7 +115,13 @@ async function runWorker(idsFile: string, emu: RunningEmulator, timeScale: numbe
     child.stderr.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
     // Bounded even if the worker hangs: its own deadline is CPS time, this one real.
     const kill = setTimeout(() => child.kill("SIGKILL"), WAITS_DEADLINE_CPS_MS / timeScale + 60_000);
-    child.once("exit", () => clearTimeout(kill));
+    // …and never outlives the bench (an interrupted or failed run).
+    const onBenchExit = () => child.kill("SIGKILL");
+    process.once("exit", onBenchExit);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      process.removeListener("exit", onBenchExit);
+    });
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
   });

@@ -43,6 +43,9 @@ const STACK_PER_MINUTE = Math.max(1, Math.floor(ACCOUNT_MINUTE_LIMIT.requests * 
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
+/** The whole run's bound (real ms). */
+const WATCHDOG_MS = 15 * 60_000;
+
 /** Stacks run at once. */
 const LANES = 5;
 
@@ -169,6 +172,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Interrupted: exit, which stops every host process still running (bench/host).
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  // Every stack and wait has its own deadline; this one bounds whatever else could hang (a preview's
+  // diffs, set-up), well past the ~5 minutes a run takes.
+  setTimeout(() => {
+    log(`the bench did not finish within ${WATCHDOG_MS / 60_000} minutes; stopping`);
+    process.exit(1);
+  }, WATCHDOG_MS).unref();
   log(`clock: CPS, its budget windows, its creation throttle and the provider all run ${TIME_SCALE}× compressed${QUICK ? " (BENCH_QUICK: small N)" : ""}`);
   log(`1–3. stacks N=${SIZES.join(", ")} (ours and the Terraform strategy), two stacks of ${TWO_STACKS_N}, N=${TARGET_N} with another tenant at ${OTHER_TENANT_PER_MINUTE}/min (ours and the Terraform strategy) — ${LANES} lanes, one emulator each`);
   const ours = new Map<number, Promise<StackScenario>>();
