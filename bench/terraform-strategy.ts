@@ -48,8 +48,8 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   const enrollmentId = created.enrollmentId;
   const changeId = Math.max(...created.changeIds);
   // akamai_cps_dv_enrollment: wait for the challenges
-  const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.dvChallenges) && isDvCoordination(c.statusInfo.status));
-  const dv = findInput(coordinating, INPUT.dvChallenges)!;
+  const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.letsEncryptChallenges) && isDvCoordination(c.statusInfo.status));
+  const dv = findInput(coordinating, INPUT.letsEncryptChallenges)!;
   const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
   // akamai_dns_record per domain
   for (const c of Object.values(challenges.dnsChallenges)) {

@@ -126,7 +126,7 @@ function fixAdvice(challengeType: DvValidationInputs["challengeType"], changeTyp
 /** The per-domain state now, when the change still coordinates domain validation; undefined once it moved on. */
 async function currentDomains(client: CpsClient, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
   const change = await client.getChangeStatus(enrollmentId, changeId);
-  const dv = findInput(change, INPUT.dvChallenges);
+  const dv = findInput(change, INPUT.letsEncryptChallenges);
   if (!dv || !isDvCoordination(change.statusInfo.status)) return undefined;
   return extractChallenges(await client.getDvChallenges(dv)).domainStatus;
 }
@@ -204,7 +204,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         `Enrollment ${inputs.enrollmentId} change ${changeId} waits for pre-verification warnings to be acknowledged; that is the Enrollment's preVerificationWarnings policy. Update the Enrollment, then run \`pulumi up\` again.`,
       );
     }
-    const dv = findInput(change, INPUT.dvChallenges);
+    const dv = findInput(change, INPUT.letsEncryptChallenges);
     if (!dv || !isDvCoordination(change.statusInfo.status)) return { state };
     // The per-domain state costs a second call; once the challenges are submitted, the change status
     // says when validation is over, so the domains are read at most every DOMAIN_REFRESH_MS.

@@ -388,7 +388,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     // One status call and at most one info call: refresh never waits for anything.
     const change = await client.getChangeStatus(enrollmentId, pending.changeId);
     status = change.statusInfo.status;
-    const dv = findInput(change, INPUT.dvChallenges);
+    const dv = findInput(change, INPUT.letsEncryptChallenges);
     if (dv && isDvCoordination(status)) challenges = extractChallenges(await client.getDvChallenges(dv));
     const tp = findInput(change, INPUT.thirdPartyCertificate);
     if (tp) csrs = csrOutputs(await client.getThirdPartyCsrs(tp));
