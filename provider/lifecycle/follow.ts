@@ -13,7 +13,7 @@ import { acknowledgeChangeManagement, handleWarnings } from "./acknowledgements"
 import { extractChallenges, type ExtractedChallenges } from "./challenges";
 import type { ExpectedWarnings } from "./expected-warnings";
 import { failedChange } from "./failed-change";
-import { waitUntil, type PollStep, type PollTiming } from "./poll";
+import { waitUntil, WaitTimeoutError, type PollStep, type PollTiming } from "./poll";
 import type { Progress } from "./progress";
 import { describeChange, findInput, INPUT, isCancelled, isDvCoordination } from "./statuses";
 import type { ClassifiedWarning, WarningPolicy } from "./warnings";
@@ -58,6 +58,53 @@ export interface FollowOptions<T> extends PollTiming {
   onGone?: (error: CpsApiError) => PollStep<T> | Promise<PollStep<T>>;
   /** Checked before the change is read on every poll; a step it answers ends that poll (the enrollment is gone, say). */
   before?: () => Promise<PollStep<T> | undefined>;
+}
+
+/**
+ * A wait's deadline, shared by the steps of a longer piece of work (the ACME issuance): once it
+ * passes, the work stops at its next step with `expired()`, instead of running on unobserved after
+ * its caller gave up.
+ */
+export class Deadline {
+  readonly at: number;
+  constructor(
+    timeoutMs: number,
+    private readonly expired: () => Error,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.at = now() + timeoutMs;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.at - this.now());
+  }
+
+  /** Run one step: refused once the deadline passed; a step still running when it passes fails with `expired()` and nothing after it starts. */
+  async step<T>(work: () => Promise<T>): Promise<T> {
+    if (this.remainingMs() === 0) throw this.expired();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        work(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(this.expired()), this.remainingMs());
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A wait of its own (`timeoutMs`) inside this deadline: it gets at most the time left, and running out of that is this deadline's error. */
+  async wait<T>(timeoutMs: number, wait: (timeoutMs: number) => Promise<T>): Promise<T> {
+    const bounded = Math.min(timeoutMs, this.remainingMs());
+    try {
+      return await wait(bounded);
+    } catch (e) {
+      if (e instanceof WaitTimeoutError && bounded < timeoutMs) throw this.expired();
+      throw e;
+    }
+  }
 }
 
 /**
