@@ -7,6 +7,7 @@ import { CpsApiError, retrying, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
+import { readChange } from "./read-change";
 
 export class WarningsRefusedError extends Error {
   constructor(
@@ -62,7 +63,7 @@ async function readWarnings(kind: "pre-verification" | "post-verification", ctx:
       attempts: WARNING_INFO_404_ATTEMPTS,
       retryOn: async (error, attempt) => {
         if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) return false;
-        const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
+        const change = await readChange({ cps: ctx.client }, { enrollmentId: ctx.enrollmentId, changeId: ctx.changeId });
         const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
         if (offered === undefined) {
           movedOn = true;

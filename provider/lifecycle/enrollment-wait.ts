@@ -5,7 +5,7 @@
  */
 import type { ChangeStatus, CpsApi } from "../cps";
 import type { ExtractedChallenges } from "./challenges";
-import { acknowledgePreVerification, assertChangeAlive, doneWhen, dvChallengesIssued, failOnError, followChange, thirdPartyCsrsReady } from "./follow";
+import { acknowledgePreVerification, doneWhen, dvChallengesIssued, failOnError, followChange, thirdPartyCsrsReady } from "./follow";
 import type { PollTiming } from "./poll";
 import type { Progress } from "./progress";
 import { isComplete, isPastIssuance, needsInput } from "./statuses";
@@ -27,11 +27,6 @@ export interface FollowChangeOptions extends PollTiming {
   timeoutMs: number;
   progress?: Progress;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** Throws when the change failed (CpsChangeError with the way forward) or was cancelled. */
-export function throwIfFailed(enrollmentId: number, changeId: number, change: ChangeStatus): void {
-  assertChangeAlive({ enrollmentId, changeId }, change);
 }
 
 export async function waitForActionableChange(o: FollowChangeOptions): Promise<ActionableChange> {

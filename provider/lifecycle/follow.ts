@@ -13,6 +13,7 @@ import { acknowledgeChangeManagement, handleWarnings } from "./acknowledgements"
 import { extractChallenges, type ExtractedChallenges } from "./challenges";
 import type { ExpectedWarnings } from "./expected-warnings";
 import { failedChange } from "./failed-change";
+import { readChange, type ChangeIds } from "./read-change";
 import { waitUntil, WaitTimeoutError, type PollStep, type PollTiming } from "./poll";
 import type { Progress } from "./progress";
 import { describeChange, findInput, INPUT, isCancelled, isDvCoordination } from "./statuses";
@@ -26,10 +27,7 @@ export interface FollowContext {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface ChangeIds {
-  enrollmentId: number;
-  changeId: number;
-}
+export { readChange, type ChangeIds };
 
 /** What every handler sees on one poll. */
 export interface ChangeStep {
@@ -107,14 +105,6 @@ export class Deadline {
   }
 }
 
-/**
- * The one read of the change's status per poll. Shared or multiplexed reads (one list per contract
- * serving every wait) plug in here.
- */
-export async function readChange(ctx: FollowContext, ids: ChangeIds): Promise<ChangeStatus> {
-  return ctx.cps.getChangeStatus(ids.enrollmentId, ids.changeId);
-}
-
 const isNotFound = (e: unknown): e is CpsApiError => e instanceof CpsApiError && e.status === 404;
 
 /** Poll the change until a handler answers `done`, or the timeout passes (WaitTimeoutError). */
@@ -155,18 +145,13 @@ export async function followChange<T>(ctx: FollowContext, ids: ChangeIds, handle
   );
 }
 
-/** Throws when the change failed or was cancelled; undefined otherwise. */
-export function assertChangeAlive(ids: ChangeIds, change: ChangeStatus): void {
+/** A failed change never continues (failed-change.ts): a CpsChangeError with the way forward; a cancelled one: start a new change. */
+export const failOnError: ChangeHandler<never> = ({ ids, change }) => {
   const failed = failedChange(ids.enrollmentId, ids.changeId, change);
   if (failed) throw failed;
   if (isCancelled(change)) {
     throw new Error(`Change ${ids.changeId} of enrollment ${ids.enrollmentId} was cancelled (status ${describeChange(change)}). Run \`pulumi up\` again to start a new change.`);
   }
-}
-
-/** A failed change never continues (failed-change.ts): a CpsChangeError with the way forward; a cancelled one: start a new change. */
-export const failOnError: ChangeHandler<never> = ({ ids, change }) => {
-  assertChangeAlive(ids, change);
   return undefined;
 };
 

@@ -38,7 +38,7 @@ import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
 import { getClient } from "./provider-config";
-import { sameValue } from "./same-value";
+import { canonicalJson, sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 
@@ -300,8 +300,8 @@ async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Pr
 }
 
 function certificatesKey(value: unknown): string {
-  if (!Array.isArray(value)) return JSON.stringify(value ?? null);
-  return JSON.stringify(
+  if (!Array.isArray(value)) return canonicalJson(value);
+  return canonicalJson(
     value.map((c: unknown) => {
       const entry = (c ?? {}) as Record<string, unknown>;
       return [entry.keyAlgorithm, canonicalPemText(typeof entry.certificatePem === "string" ? entry.certificatePem : ""), canonicalPemText(typeof entry.trustChainPem === "string" ? entry.trustChainPem : "")];
