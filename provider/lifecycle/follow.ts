@@ -111,6 +111,8 @@ const isNotFound = (e: unknown): e is CpsApiError => e instanceof CpsApiError &&
 export async function followChange<T>(ctx: FollowContext, ids: ChangeIds, handlers: ReadonlyArray<ChangeHandler<T>>, options: FollowOptions<T>): Promise<T> {
   const now = ctx.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
+  const { what: _what, timeoutMs: _timeoutMs, goneMeansDone: _gone, onGone: _onGone, before: _before, ...timing } = options;
+  const { cps: _cps, ...clock } = ctx;
   return waitUntil<T>(
     async () => {
       const early = await options.before?.();
@@ -131,17 +133,7 @@ export async function followChange<T>(ctx: FollowContext, ids: ChangeIds, handle
       }
       return { state: step.state };
     },
-    {
-      what: options.what,
-      timeoutMs: options.timeoutMs,
-      ...(ctx.progress ? { progress: ctx.progress } : {}),
-      ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
-      ...(ctx.now ? { now: ctx.now } : {}),
-      ...(options.minIntervalMs ? { minIntervalMs: options.minIntervalMs } : {}),
-      ...(options.maxIntervalMs ? { maxIntervalMs: options.maxIntervalMs } : {}),
-      ...(options.factor ? { factor: options.factor } : {}),
-      ...(options.quietProgressEveryMs ? { quietProgressEveryMs: options.quietProgressEveryMs } : {}),
-    },
+    { ...timing, what: options.what, timeoutMs: options.timeoutMs, ...clock },
   );
 }
 
