@@ -3,13 +3,13 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import { CpsApiError, retrying, type AllowedInput, type CpsApi } from "../cps";
+import { CodedError, CpsApiError, retrying, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
-import { readChange } from "./read-change";
 
-export class WarningsRefusedError extends Error {
+export class WarningsRefusedError extends CodedError {
+  override readonly name: string = "WarningsRefusedError";
   constructor(
     readonly kind: "pre-verification" | "post-verification",
     readonly enrollmentId: number,
@@ -18,11 +18,11 @@ export class WarningsRefusedError extends Error {
     policyInput: string,
   ) {
     super(
+      "WarningsRefused",
       `CPS raised ${kind} warnings on enrollment ${enrollmentId} (change ${changeId}) that the ${policyInput} policy does not allow:\n` +
         describeWarnings(refused) +
         `\nReview them; to accept, add their IDs to ${policyInput} (or set it to "acknowledge-all") and run \`pulumi up\` again.`,
     );
-    this.name = "WarningsRefusedError";
   }
 }
 
@@ -63,7 +63,7 @@ async function readWarnings(kind: "pre-verification" | "post-verification", ctx:
       attempts: WARNING_INFO_404_ATTEMPTS,
       retryOn: async (error, attempt) => {
         if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) return false;
-        const change = await readChange({ cps: ctx.client }, { enrollmentId: ctx.enrollmentId, changeId: ctx.changeId });
+        const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
         const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
         if (offered === undefined) {
           movedOn = true;

@@ -29,6 +29,9 @@ export interface FollowChangeOptions extends PollTiming {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The check every follower's `failOnError` makes, for loops outside the follower (tests, bench). */
+export { throwIfFailed } from "./follow";
+
 export async function waitForActionableChange(o: FollowChangeOptions): Promise<ActionableChange> {
   return followChange<ActionableChange>(
     { cps: o.client, ...(o.progress ? { progress: o.progress } : {}), ...(o.sleep ? { sleep: o.sleep } : {}) },

@@ -38,7 +38,7 @@ export function failedChange(enrollmentId: number, changeId: number, change: Cha
     enrollmentId,
     changeId,
     ...(failure.status !== undefined ? { status: failure.status } : {}),
-    ...(failure.code !== undefined ? { code: failure.code } : {}),
+    ...(failure.cpsCode !== undefined ? { code: failure.cpsCode } : {}),
     ...(failure.description !== undefined ? { description: failure.description } : {}),
     ...(failure.timestamp !== undefined ? { timestamp: failure.timestamp } : {}),
   });

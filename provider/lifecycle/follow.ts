@@ -8,12 +8,12 @@
  * A handler that does not apply answers `undefined`; when none answers, the change is still being
  * worked on and the step reports its status.
  */
-import { CpsApiError, type AllowedInput, type ChangeStatus, type CpsApi } from "../cps";
+import { CodedError, CpsApiError, type AllowedInput, type ChangeStatus, type CpsApi } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "./acknowledgements";
 import { extractChallenges, type ExtractedChallenges } from "./challenges";
 import type { ExpectedWarnings } from "./expected-warnings";
 import { failedChange } from "./failed-change";
-import { readChange, type ChangeIds } from "./read-change";
+import { readChange as watchedRead, type WatchedChange } from "./contract-watch";
 import { waitUntil, WaitTimeoutError, type PollStep, type PollTiming } from "./poll";
 import type { Progress } from "./progress";
 import { describeChange, findInput, INPUT, isCancelled, isDvCoordination } from "./statuses";
@@ -27,7 +27,16 @@ export interface FollowContext {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export { readChange, type ChangeIds };
+/** The change to follow; `contractId`, where known, lets its contract's list serve the polls (contract-watch.ts). */
+export type ChangeIds = WatchedChange;
+
+/**
+ * The one read of the followed change per poll: through the contract watch, which answers from the
+ * contract's shared list when no action may be due and reads the change itself otherwise.
+ */
+export function readChange(ctx: FollowContext, ids: ChangeIds): Promise<ChangeStatus> {
+  return watchedRead(ctx.cps, ids);
+}
 
 /** What every handler sees on one poll. */
 export interface ChangeStep {
@@ -137,13 +146,18 @@ export async function followChange<T>(ctx: FollowContext, ids: ChangeIds, handle
   );
 }
 
-/** A failed change never continues (failed-change.ts): a CpsChangeError with the way forward; a cancelled one: start a new change. */
-export const failOnError: ChangeHandler<never> = ({ ids, change }) => {
-  const failed = failedChange(ids.enrollmentId, ids.changeId, change);
+/** Throws when the change failed (a CpsChangeError with the way forward, failed-change.ts) or was cancelled (start a new change). */
+export function throwIfFailed(enrollmentId: number, changeId: number, change: ChangeStatus): void {
+  const failed = failedChange(enrollmentId, changeId, change);
   if (failed) throw failed;
   if (isCancelled(change)) {
-    throw new Error(`Change ${ids.changeId} of enrollment ${ids.enrollmentId} was cancelled (status ${describeChange(change)}). Run \`pulumi up\` again to start a new change.`);
+    throw new CodedError("ChangeCancelled", `Change ${changeId} of enrollment ${enrollmentId} was cancelled (status ${describeChange(change)}). Run \`pulumi up\` again to start a new change.`);
   }
+}
+
+/** A failed change never continues: the first handler of every follow that must not wait on one. */
+export const failOnError: ChangeHandler<never> = ({ ids, change }) => {
+  throwIfFailed(ids.enrollmentId, ids.changeId, change);
   return undefined;
 };
 

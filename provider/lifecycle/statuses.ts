@@ -45,6 +45,11 @@ export function isCancelled(change: ChangeView): boolean {
   return change.statusInfo.state === "cancelled" || change.statusInfo.status === "cancelled";
 }
 
+/** The change failed: `state: "error"`, or an error CPS reports on it (cps/changes.ts `changeFailure` builds its error by the same rule). */
+export function isFailed(change: ChangeView): boolean {
+  return change.statusInfo.state === "error" || !!change.statusInfo.error;
+}
+
 /**
  * Statuses Akamai's sources place after the certificate was issued (DV/OV/EV) or uploaded
  * (third-party), each with where it is documented:

@@ -25,6 +25,7 @@ import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
+import { CodedError } from "./coded-error";
 
 export const acmeCertificateInputsSchema = z
   .object({
@@ -53,7 +54,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
     authorizations.map(async (authz) => {
       const domain = authz.identifier.value.toLowerCase();
       const challenge = authz.challenges.find((c) => c.type === "dns-01");
-      if (!challenge) throw new Error(`the CA offers no dns-01 challenge for ${domain}`);
+      if (!challenge) throw new CodedError("AcmeRequestRefused", `the CA offers no dns-01 challenge for ${domain}`);
       return { domain, challenge, recordName: `_acme-challenge.${domain}`, value: await deadline.step(() => client.getChallengeKeyAuthorization(challenge)) };
     }),
   );
@@ -68,7 +69,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
           if (missing.length === 0) return { done: true, state: "all TXT records visible" };
           return { state: `${missing.length} of ${checks.length} TXT record(s) not visible`, detail: missing.map((m) => m.reason).join("; ") };
         },
-        { what: "dns-01 records", timeoutMs: bounded, progress, minIntervalMs: 250, maxIntervalMs: 5000 },
+        { what: "dns-01 records", timeoutMs: bounded, progress, minIntervalMs: 250, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
       ),
     );
   }
@@ -78,17 +79,17 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
       await deadline.step(() => client.waitForValidStatus(w.challenge));
     } catch (e) {
       if (e instanceof IssuanceTimeoutError) throw e;
-      throw new Error(`the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
+      throw new CodedError("AcmeValidationFailed", `the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
     }
   }
   progress(`validated ${work.map((w) => w.domain).join(", ")}`);
 }
 
 /** The issuance ran out of its timeout: it stops there (nothing is left running), the next `up` resumes the order. */
-class IssuanceTimeoutError extends Error {
+class IssuanceTimeoutError extends CodedError {
+  override readonly name: string = "IssuanceTimeoutError";
   constructor(timeout: Inputs["timeout"]) {
-    super(`ACME issuance did not finish within ${String(timeout)}; run \`pulumi up\` again to resume`);
-    this.name = "IssuanceTimeoutError";
+    super("WaitTimedOut", `ACME issuance did not finish within ${String(timeout)}; run \`pulumi up\` again to resume`);
   }
 }
 
@@ -104,7 +105,7 @@ async function issue(inputs: Inputs, progress: Progress, deadline: Deadline): Pr
   );
   let order = await deadline.step(() => client.getOrder(orderRef(inputs.orderUrl)));
   if (order.status === "invalid") {
-    throw new Error(`ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
+    throw new CodedError("AcmeOrderInvalid", `ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
   }
   if (order.status === "pending") {
     await validateAuthorizations(client, order, inputs, progress, deadline);
@@ -131,9 +132,9 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const chainPem = await issue(inputs, progress, deadline);
   const blocks = pemBlocks(chainPem);
   const leaf = parseCertificatePem(blocks[0] ?? "");
-  if (!leaf.ok) throw new Error(`the CA returned no parseable certificate: ${leaf.reason}`);
+  if (!leaf.ok) throw new CodedError("AcmeCertificateInvalid", `the CA returned no parseable certificate: ${leaf.reason}`);
   if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(inputs.csrPem)) {
-    throw new Error("the CA returned a certificate whose public key is not the CSR's");
+    throw new CodedError("AcmeCertificateInvalid", "the CA returned a certificate whose public key is not the CSR's");
   }
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
   const summary = summarize(leaf.cert);

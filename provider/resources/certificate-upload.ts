@@ -41,6 +41,7 @@ import { getClient } from "./provider-config";
 import { canonicalJson, sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
+import { CodedError } from "./coded-error";
 
 type Props = Record<string, unknown>;
 
@@ -54,7 +55,7 @@ export interface NetworkCertificates {
 function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {
   return inputs.certificates.map((entry, i) => {
     const parsed = parseEntry(entry);
-    if (!parsed) throw new Error(`certificates[${i}]: the PEM does not parse (check should have caught this)`);
+    if (!parsed) throw new CodedError("BadInput", `certificates[${i}]: the PEM does not parse (check should have caught this)`);
     return parsed;
   });
 }
@@ -153,7 +154,8 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
       progress(`these certificates are already live on production for enrollment ${enrollmentId}: nothing to upload`);
       return { changeId: null, changeStatus: "complete", acknowledgedWarnings: [] };
     }
-    throw new Error(
+    throw new CodedError(
+      "NoChangeForUpload",
       `Enrollment ${enrollmentId} has no pending change, and the certificate ${production ? "live on production differs from" : "to upload is not"} the one in certificates. ` +
         "CPS accepts a third-party certificate only into a change that waits for one: a renewal, or a change started by editing a certificate field of the Enrollment (for example its SANs). " +
         (enrollment.autoRenewalStartTime ? `CPS opens the next renewal on its own at ${enrollment.autoRenewalStartTime}; ` : "") +
@@ -183,7 +185,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
     if (tp.input) {
       const csrs = await client.getThirdPartyCsrs(tp.input);
       const problems = liveProblems(entries, csrs, enrollmentNames(enrollment));
-      if (problems.length > 0) throw new Error(`Not uploading to enrollment ${enrollmentId} change ${changeId}:\n  ${problems.join("\n  ")}`);
+      if (problems.length > 0) throw new CodedError("UploadRefused", `Not uploading to enrollment ${enrollmentId} change ${changeId}:\n  ${problems.join("\n  ")}`);
       await client.uploadThirdPartyCertificates(
         tp.input,
         entries.map((e) => ({ keyAlgorithm: e.keyAlgorithm, certificate: canonicalPem(e.leaf), ...(e.chain.length > 0 ? { trustChain: e.chain.map(canonicalPem).join("") } : {}) })),
@@ -191,7 +193,8 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
       progress(`uploaded ${entries.map((e) => `${e.keyAlgorithm} ${e.leaf.serialNumber}`).join(", ")} into change ${changeId}`);
       for (const line of shortLivedWarnings(entries, new Date())) progress(line);
     } else if (!(await uploadedInChange(client, enrollmentId, entries))) {
-      throw new Error(
+      throw new CodedError(
+        "UploadRefused",
         `Enrollment ${enrollmentId} change ${changeId} is already past the upload step with a different certificate. ` +
           "Let it finish (or cancel it in CPS), then upload these certificates into the next change.",
       );
@@ -207,7 +210,8 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
             changeManagement({
               acknowledge: false,
               refuse: (ids) =>
-                new Error(
+                new CodedError(
+                  "ChangeManagementRequired",
                   `Enrollment ${ids.enrollmentId} change ${ids.changeId}: the certificate is on the staging network and waits for your change-management acknowledgement. ` +
                     'Test it on staging, then set acknowledgeChangeManagement: true (or waitForDeployment: "staging") and run `pulumi up` again.',
                 ),

@@ -6,7 +6,8 @@
  */
 import { CodedError } from "./coded-error";
 
-export const DELETE_REFUSED = "CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION";
+/** Formerly CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION. */
+export const DELETE_REFUSED = "DeleteRefusedWhileDeployed";
 
 export function liveOnProductionRefusal(enrollmentId: number, who: "Enrollment" | "Deployment"): CodedError {
   const first =
@@ -16,6 +17,5 @@ export function liveOnProductionRefusal(enrollmentId: number, who: "Enrollment" 
   return new CodedError(
     DELETE_REFUSED,
     `${first} Move the hostnames off this certificate first, or set allowDeleteWhileDeployed: true on the Enrollment and on its Deployment, run \`pulumi up\`, then delete.`,
-    "delete-refused",
   );
 }

@@ -137,7 +137,8 @@ function expectedOf(enrollment: Enrollment): ExpectedCertificate {
   };
 }
 
-const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT";
+/** Formerly CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT. */
+const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "DeploymentWindowAfterTimeout";
 
 function changeManagementMessage(enrollmentId: number, changeId: number): string {
   return (
@@ -155,7 +156,6 @@ function windowOpensInTime(inputs: DeploymentInputs): ChangeHandler<never> {
       DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
       `Enrollment ${ids.enrollmentId} change ${ids.changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
         "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
-      "deployment-window",
     );
   };
 }
@@ -184,7 +184,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
       doneWhen(isComplete, () => true),
       ...(inputs.network === "staging" ? [doneWhen(isOnStaging, () => true as const)] : []),
       acknowledgePostVerification({ policy: inputs.postVerificationWarnings, policyInput: "postVerificationWarnings", expected: () => sanRemovalOf(client, inputs.enrollmentId) }),
-      changeManagement({ acknowledge: inputs.acknowledgeChangeManagement, refuse: (ids) => new Error(changeManagementMessage(ids.enrollmentId, ids.changeId)) }),
+      changeManagement({ acknowledge: inputs.acknowledgeChangeManagement, refuse: (ids) => new CodedError("ChangeManagementRequired", changeManagementMessage(ids.enrollmentId, ids.changeId)) }),
       windowOpensInTime(inputs),
       waitingFor(deploymentDetail),
     ],
@@ -214,7 +214,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   ]);
   const [staging, production] = [describeDeployment(stagingRaw), describeDeployment(productionRaw)];
   const target = inputs.network === "production" ? production : staging;
-  if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
+  if (!target) throw new CodedError("NotOnNetworkYet", `Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
   const newer = latestPendingChange(enrollment);
   const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
@@ -228,7 +228,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   const verification = await runVerify(inputs, enrollment.csr.cn);
   outs.verification = verification;
   if (verification && !verification.ok) {
-    throw Object.assign(new Error(`TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
+    throw Object.assign(new CodedError("TlsCheckFailed", `TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
   }
   if (verification) progress(`TLS check against the ${inputs.network} edge: ${verification.summary}`);
   return outs;

@@ -24,6 +24,7 @@ import { getClient, txtLookup } from "./provider-config";
 import { diffFollower } from "./follower-diff";
 import { withDeprecatedNames } from "./deprecated-inputs";
 import { resourceProvider } from "./resource-provider";
+import { CodedError } from "./coded-error";
 
 export const dvValidationInputsSchema = withDeprecatedNames(
   z
@@ -96,7 +97,7 @@ async function waitForPropagation(
       if (missing.length === 0) return { done: true, state: "all TXT records visible" };
       return { state: `${missing.length}/${results.length} TXT records not visible yet`, detail: missing.map((m) => m.reason).join("; ") };
     },
-    { what: "DNS propagation of _acme-challenge records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, maxIntervalMs: 5000 },
+    { what: "DNS propagation of _acme-challenge records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
   );
 }
 
@@ -144,7 +145,8 @@ async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeI
   if (!(e instanceof CpsApiError && e.status === 404)) return e;
   const gone = changeId === null ? true : await client.getEnrollment(enrollmentId).then(() => false, (err: unknown) => err instanceof CpsApiError && err.status === 404);
   if (!gone) return e;
-  return new Error(
+  return new CodedError(
+    "EnrollmentDeleted",
     `Enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi${changeId !== null ? ` while this DvValidation waited for change ${changeId}` : ""}). ` +
       "Nothing is left to validate. Run `pulumi up` again: the Enrollment sees it is gone and creates it again, and this DvValidation follows the new enrollment. " +
       "See docs/troubleshooting.md#enrollment-deleted.",
@@ -238,7 +240,8 @@ function watchDomains(watch: DomainWatch): ChangeHandler<never> {
     const summary = domainSummary(challenges.domainStatus);
     if (summary.failed.length > 0) {
       watch.domainsReported = true;
-      throw new Error(
+      throw new CodedError(
+        "ValidationFailed",
         `Domain validation failed for enrollment ${ids.enrollmentId} (change ${ids.changeId}${watch.changeType ? `, ${watch.changeType}` : ""}):\n` +
           summary.failed.map((d) => `  - ${d}: ${challenges.domainStatus[d]!.validationStatus}${challenges.domainStatus[d]!.error ? `: ${challenges.domainStatus[d]!.error}` : ""}`).join("\n") +
           `\n${fixAdvice(watch.inputs.challengeType, watch.changeType)}`,
@@ -274,7 +277,8 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
         refuseWhen(
           (c) => findInput(c, INPUT.preVerificationWarnings) !== undefined,
           (ids) =>
-            new Error(
+            new CodedError(
+              "WarningsRefused",
               `Enrollment ${ids.enrollmentId} change ${ids.changeId} waits for pre-verification warnings to be acknowledged; that is the Enrollment's preVerificationWarnings policy. Update the Enrollment, then run \`pulumi up\` again.`,
             ),
         ),

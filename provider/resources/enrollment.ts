@@ -15,6 +15,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CpsApiError, CpsClient, Enrollment } from "../cps";
 import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { rememberContract } from "../lifecycle/contract-watch";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -35,6 +36,7 @@ import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 import { canonicalInputs, changedInputs } from "./deprecated-inputs";
+import { CodedError, plainMessage } from "./coded-error";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
 /** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
@@ -124,6 +126,8 @@ function outputsFrom(
 }
 
 async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
+  // The DvValidation, Deployment and CertificateUpload waits of this enrollment share its contract's list.
+  rememberContract(client, enrollmentId, inputs.contractId);
   return waitForActionableChange({
     client,
     enrollmentId,
@@ -242,7 +246,7 @@ async function lookupLive(client: CpsClient, contractId: string, enrollmentId: n
     const hit = byId.get(enrollmentId);
     return hit ? { enrollment: hit, reachable: true } : { reachable: true };
   } catch (e) {
-    progress(`warning: could not read live enrollments of contract ${contractId} (${e instanceof Error ? e.message : String(e)}); comparing with state only`);
+    progress(`warning: could not read live enrollments of contract ${contractId} (${plainMessage(e)}); comparing with state only`);
     return { reachable: false };
   }
 }
@@ -326,7 +330,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     const replaceFailed = pending ? await failedPendingChange(client, enrollmentId, pending.changeId) : undefined;
     if (pending && replaceFailed) {
       if (!inputs.cancelPendingChanges) throw replaceFailed;
-      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.code ?? "error"}) and submitting a fresh change`);
+      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.cpsCode ?? "error"}) and submitting a fresh change`);
       await cancelChangeIfPresent(client, enrollmentId, pending.changeId);
       invalidateLiveEnrollments(client, inputs.contractId);
       pending = undefined;
@@ -334,7 +338,7 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     if (drift.length > 0 || replaceFailed) {
       if (pending && !inputs.cancelPendingChanges) {
         const status = await client.getChangeStatus(enrollmentId, pending.changeId).then((c) => describeChange(c)).catch(() => undefined);
-        throw new Error(pendingChangeMessage(enrollmentId, pending, status));
+        throw new CodedError("PendingChangeWouldBeCancelled", pendingChangeMessage(enrollmentId, pending, status));
       }
       progress(`updating enrollment ${enrollmentId}: ${drift.join(", ")}`);
       const result = await client.updateEnrollment({

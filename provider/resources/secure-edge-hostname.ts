@@ -25,6 +25,7 @@ import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
 import { resourceProvider } from "./resource-provider";
+import { CodedError } from "./coded-error";
 
 type Props = Record<string, unknown>;
 
@@ -99,7 +100,7 @@ async function waitForProductionCertificate(cps: CpsClient, enrollmentId: number
       const deployed = await cps.getProductionDeployment(enrollmentId);
       return deployed ? { done: true, state: "on production" } : { state: "not on the production network yet" };
     },
-    { what: `certificate of enrollment ${enrollmentId} on production (an edge hostname needs it)`, timeoutMs: deadlineMs, progress, minIntervalMs: 1_000, maxIntervalMs: 30_000 },
+    { what: `certificate of enrollment ${enrollmentId} on production (an edge hostname needs it)`, timeoutMs: deadlineMs, progress, minIntervalMs: 1_000, maxIntervalMs: 30_000, timeoutCode: "EdgeHostnameWaitsForCertificate" },
   );
 }
 
@@ -132,7 +133,8 @@ async function createHostname(i: Inputs, props: Props): Promise<{ id: string; ou
   const existing = await findByName(cps, i);
   if (existing) {
     // Another stack, Control Center or an earlier tool made it: never take it over silently.
-    throw new Error(
+    throw new CodedError(
+      "EdgeHostnameExists",
       `edge hostname ${existing.edgeHostnameDomain} already exists (${existing.edgeHostnameId}, status ${existing.status ?? "unknown"}) and is not in this stack's state. ` +
         "Use it as it is (CNAME to it directly), or delete it in Control Center first. See docs/troubleshooting.md#edge-hostname-already-exists",
     );
@@ -194,8 +196,9 @@ export const secureEdgeHostnameProvider = resourceProvider(secureEdgeHostnameInp
       await getClient().edgeHostnames.delete(prefix, suffix);
     } catch (e) {
       if (e instanceof CpsApiError && (e.status === 400 || e.status === 409)) {
-        throw new Error(
-          `Akamai refused to delete edge hostname ${prefix}.${suffix}: ${e.detail ?? e.message}. ` +
+        throw new CodedError(
+          "EdgeHostnameInUse",
+          `Akamai refused to delete edge hostname ${prefix}.${suffix}: ${e.detail ?? e.plainMessage}. ` +
             "An edge hostname that an active property uses cannot be deleted: remove it from the property's hostnames and activate the property, then run `pulumi destroy` again. " +
             "See docs/troubleshooting.md#edge-hostname-in-use",
           { cause: e },

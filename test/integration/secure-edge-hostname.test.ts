@@ -47,7 +47,7 @@ describe("SecureEdgeHostname through the engine path", () => {
     if (created.op === "failed") throw new Error(created.message);
     const early = await stack.driver.up("SecureEdgeHostname", "early-edge", { ...EDGE_INPUTS, domainPrefix: `early.${ZONE}`, enrollmentId: stack.driver.outputs("early").enrollmentId as number, timeout: "3s" });
     expect(early.op).toBe("failed");
-    if (early.op === "failed") expect(early.message).toMatch(/certificate of enrollment \d+ on production.*not on the production network yet/);
+    if (early.op === "failed") expect(early.message).toMatch(/certificate of enrollment \d+ on production.*not on the production network yet.*\[EdgeHostnameWaitsForCertificate, see docs\/troubleshooting\.md#edge-hostname-waits-for-the-certificate\]/);
     // PAPI was never asked to create it
     expect(stack.emulator.edgeHostnames.list()).toEqual([]);
   });
@@ -96,14 +96,14 @@ describe("SecureEdgeHostname through the engine path", () => {
     const enrollmentId = stack.driver.outputs("www").enrollmentId as number;
     const twin = await stack.driver.up("SecureEdgeHostname", "twin-edge", { ...EDGE_INPUTS, enrollmentId });
     expect(twin.op).toBe("failed");
-    if (twin.op === "failed") expect(twin.message).toMatch(/already exists \(ehn_\d+.*not in this stack's state/);
+    if (twin.op === "failed") expect(twin.message).toMatch(/already exists \(ehn_\d+.*not in this stack's state.*\[EdgeHostnameExists\]/);
     expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
   });
 
   it("explains Akamai's refusal to delete an edge hostname an active property uses, and deletes it once released", async () => {
     const [record] = stack.emulator.edgeHostnames.list();
     stack.emulator.edgeHostnames.setInUse(record!.id, true);
-    await expect(stack.driver.destroy("www-edge")).rejects.toThrow(/used by an active property.*remove it from the property's hostnames/s);
+    await expect(stack.driver.destroy("www-edge")).rejects.toThrow(/used by an active property.*remove it from the property's hostnames.*\[EdgeHostnameInUse\]/s);
     expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
     stack.emulator.edgeHostnames.setInUse(record!.id, false);
     await stack.driver.destroy("www-edge");

@@ -114,7 +114,7 @@ describe("the quickstart program with the local engine", () => {
     expectExit(destroy, 1);
     expect(destroy.output.match(/has a certificate live on the production network/g)).toHaveLength(1);
     expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true on the Enrollment and on its Deployment/);
-    expect(destroy.output).toMatch(/CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION/);
+    expect(destroy.output).toMatch(/\[DeleteRefusedWhileDeployed, see docs\/troubleshooting.md#delete-refused\]/);
     expect(destroy.output).not.toMatch(/^\s+at /m);
     expect(await world.enrollmentsFor(names[0]!)).toHaveLength(1);
     // The Deployment refused first: the challenge records and the DvValidation are still there.

@@ -37,12 +37,14 @@ describe("failOnError", () => {
     const cps = cannedChanges([{ status: "wait-review-cert-warning", inputs: [INPUT.postVerificationWarnings], error: { code: "CA_REFUSED", description: "the CA refused the CSR" } }]);
     const failure = follow(cps, [failOnError, acknowledgePostVerification({ policy: "acknowledge-all", policyInput: "postVerificationWarnings" }), untilComplete]);
     await expect(failure).rejects.toBeInstanceOf(CpsChangeError);
+    await expect(failure).rejects.toMatchObject({ code: "ChangeFailed", cpsCode: "CA_REFUSED" });
     await expect(failure).rejects.toThrow(/CPS change 20 of enrollment 10 failed in status wait-review-cert-warning: CA_REFUSED: the CA refused the CSR\. A failed change does not continue: set cancelPendingChanges: true/);
     expect(cps.sent("POST")).toEqual([]);
   });
 
   it("a cancelled change says to run up again", async () => {
     const cps = cannedChanges([{ status: "cancelled", state: "cancelled" }]);
+    await expect(follow(cps, [failOnError, untilComplete])).rejects.toMatchObject({ code: "ChangeCancelled" });
     await expect(follow(cps, [failOnError, untilComplete])).rejects.toThrow("Change 20 of enrollment 10 was cancelled (status cancelled (cancelled)). Run `pulumi up` again to start a new change.");
   });
 });
@@ -66,6 +68,7 @@ describe("acknowledgePostVerification", () => {
     const cps = cannedChanges([offered], { postVerificationWarnings: "Something CPS wants reviewed about www.example.com." });
     const refused = follow(cps, [acknowledgePostVerification({ policy: "fail", policyInput: "postVerificationWarnings" }), untilComplete]);
     await expect(refused).rejects.toBeInstanceOf(WarningsRefusedError);
+    await expect(refused).rejects.toMatchObject({ code: "WarningsRefused" });
     await expect(refused).rejects.toThrow(/that the postVerificationWarnings policy does not allow:[\s\S]*Something CPS wants reviewed/);
     expect(cps.sent("POST")).toEqual([]);
   });
