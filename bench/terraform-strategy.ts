@@ -56,8 +56,8 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   const changeId = Math.max(...created.changeIds);
   // akamai_cps_dv_enrollment: wait for the challenges
   phase(`change ${changeId}: waiting for challenges`);
-  const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.dvChallenges) && isDvCoordination(c.statusInfo.status));
-  const dv = findInput(coordinating, INPUT.dvChallenges)!;
+  const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.letsEncryptChallenges) && isDvCoordination(c.statusInfo.status));
+  const dv = findInput(coordinating, INPUT.letsEncryptChallenges)!;
   const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
   // akamai_dns_record per domain
   for (const c of Object.values(challenges.dnsChallenges)) {
@@ -68,7 +68,7 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   // akamai_cps_dv_validation reads the change first and acknowledges only while CPS still offers the
   // input: CPS's own DNS recheck may have validated the records already (then the POST answers 409).
   const before = await get(() => client.getChangeStatus(enrollmentId, changeId, { throwOnError: true }));
-  const stillOffered = findInput(before, INPUT.dvChallenges);
+  const stillOffered = findInput(before, INPUT.letsEncryptChallenges);
   if (stillOffered && isDvCoordination(before.statusInfo.status)) await client.acknowledgeDvChallenges(stillOffered);
   phase(`change ${changeId}: waiting for issuance`);
   await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));

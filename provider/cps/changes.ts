@@ -25,17 +25,22 @@ export async function cancelChange(ctx: CpsContext, enrollmentId: number, change
   await ctx.transport.send({ method: "DELETE", path: changePath(e, c), accept: MediaType.changeId, landed: changeCancelLanded(ctx, e, c) });
 }
 
-/** A change in `state: "error"` as a CpsChangeError carrying CPS's `statusInfo.error`. */
+/**
+ * The one place a failed change becomes an error: `state: "error"` (or an error CPS reports on the
+ * change) as a CpsChangeError carrying CPS's `statusInfo.error`. The lifecycle layer adds the way
+ * forward (lifecycle/failed-change.ts); the client's `throwOnError` uses it as is.
+ */
 export function changeFailure(enrollmentId: number, changeId: number, status: ChangeStatus): CpsChangeError | undefined {
-  if (status.statusInfo.state !== "error") return undefined;
+  if (status.statusInfo.state !== "error" && !status.statusInfo.error) return undefined;
   const error = status.statusInfo.error;
+  const description = error?.description || status.statusInfo.description || undefined;
   return new CpsChangeError({
     enrollmentId,
     changeId,
     status: status.statusInfo.status,
-    code: error?.code ?? undefined,
-    description: error?.description ?? status.statusInfo.description ?? undefined,
-    timestamp: error?.timestamp ?? undefined,
+    ...(error?.code ? { code: error.code } : {}),
+    ...(description ? { description } : {}),
+    ...(error?.timestamp ? { timestamp: error.timestamp } : {}),
   });
 }
 

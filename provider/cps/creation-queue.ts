@@ -7,6 +7,7 @@
  * with a message saying when the slot opens, never a failure.
  */
 import { CpsApiError } from "./errors";
+import { retrying } from "./retry";
 import type { LogFn } from "./transport";
 
 /** Akamai's documented window. */
@@ -45,26 +46,32 @@ export async function queuedCreation<T>(options: CreationQueueOptions, create: (
     queues.set(options.account, queue);
   }
   const account = queue;
-  const run = async (): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
+  let opensAt = 0;
+  const run = (): Promise<T> =>
+    retrying(
+      async () => {
         const result = await create();
         account.lastCreatedAt = now();
         return result;
-      } catch (error) {
-        if (!isCreationThrottle(error) || attempt >= MAX_THROTTLED_ATTEMPTS) throw error;
-        const from = account.lastCreatedAt !== undefined && account.lastCreatedAt + options.windowMs > now() ? account.lastCreatedAt : now();
-        const opensAt = from + options.windowMs;
-        const window = options.windowMs >= 60_000 ? `${options.windowMs / 60_000} minutes` : `${options.windowMs / 1000} s`;
-        options.log(
-          "info",
-          `CPS allows one new certificate per account every ${window} and answered 409 (creation throttle); ` +
-            `the next creation slot opens at ${new Date(opensAt).toISOString()}; waiting for it`,
-        );
-        await sleep(Math.max(0, opensAt - now()));
-      }
-    }
-  };
+      },
+      {
+        attempts: MAX_THROTTLED_ATTEMPTS,
+        sleep,
+        retryOn: (error, attempt) => {
+          if (!isCreationThrottle(error) || attempt >= MAX_THROTTLED_ATTEMPTS) return false;
+          const from = account.lastCreatedAt !== undefined && account.lastCreatedAt + options.windowMs > now() ? account.lastCreatedAt : now();
+          opensAt = from + options.windowMs;
+          const window = options.windowMs >= 60_000 ? `${options.windowMs / 60_000} minutes` : `${options.windowMs / 1000} s`;
+          options.log(
+            "info",
+            `CPS allows one new certificate per account every ${window} and answered 409 (creation throttle); ` +
+              `the next creation slot opens at ${new Date(opensAt).toISOString()}; waiting for it`,
+          );
+          return true;
+        },
+        delayMs: () => Math.max(0, opensAt - now()),
+      },
+    );
   const result = account.tail.then(run, run);
   account.tail = result.catch(() => undefined);
   return result;

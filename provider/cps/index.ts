@@ -26,7 +26,7 @@ export {
 export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext, type WaitHints } from "./request-context";
 export { CpsBudgetTimeoutError } from "./budget-error";
 export { DEFAULT_BUDGET_WAIT_MS } from "./budget-wait";
-export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, type RetryPolicy } from "./retry";
+export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, retrying, type RetryPolicy, type RetryOptions } from "./retry";
 export type { LogFn, LogLevel, TransportClock } from "./transport";
 export { AllowedInputType } from "./allowed-inputs";
 export { changeFailure, assertChangeNotFailed } from "./changes";

@@ -40,3 +40,35 @@ export function parseRetryAfterDetail(detail: string | undefined): number | unde
   const match = /retry after:?\s*(\d+(?:\.\d+)?)\s*s/i.exec(detail);
   return match === null ? undefined : Math.round(Number(match[1]) * 1000);
 }
+
+export interface RetryOptions {
+  /** Total attempts including the first. */
+  attempts: number;
+  /**
+   * Called with every failure, the last attempt's too; true means try again (if attempts are left).
+   * It is also where the caller reads what landed (a POST whose outcome is unknown is never resent
+   * blind): throwing from it ends the retries with that error.
+   */
+  retryOn: (error: unknown, attempt: number) => boolean | Promise<boolean>;
+  /** Wait before attempt `attempt + 1` (default: none). */
+  delayMs?: (attempt: number) => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The one retry loop of the provider's resource-level retries (an ambiguous create POST, Edge DNS
+ * writes, warning info CPS briefly answers 404 for, the creation throttle). The HTTP client's own
+ * retries of idempotent calls stay in the transport; a change follower's "CPS did not answer" is
+ * its next poll (lifecycle/poll.ts).
+ */
+export async function retrying<T>(attempt: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(await options.retryOn(error, n)) || n >= options.attempts) throw error;
+      if (options.delayMs !== undefined) await sleep(options.delayMs(n));
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import { CodedError, CpsApiError, type AllowedInput, type CpsClient } from "../cps";
+import { CodedError, CpsApiError, retrying, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
@@ -27,7 +27,7 @@ export class WarningsRefusedError extends CodedError {
 }
 
 export interface WarningAckContext {
-  client: CpsClient;
+  client: CpsApi;
   enrollmentId: number;
   changeId: number;
   input: AllowedInput;
@@ -52,20 +52,31 @@ const WARNING_INFO_404_DELAY_MS = 1_000;
  */
 async function readWarnings(kind: "pre-verification" | "post-verification", ctx: WarningAckContext): Promise<{ text: string; input: AllowedInput } | undefined> {
   let input = ctx.input;
-  for (let attempt = 1; ; attempt++) {
-    try {
+  let movedOn = false;
+  const read = await retrying(
+    async () => {
+      if (movedOn) return undefined;
       const text = kind === "pre-verification" ? await ctx.client.getPreVerificationWarnings(input) : await ctx.client.getPostVerificationWarnings(input);
       return { text, input };
-    } catch (error) {
-      if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) throw error;
-      const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
-      const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
-      if (offered === undefined) return undefined;
-      input = offered;
-      ctx.progress?.(`CPS answered 404 on the ${kind} warnings of change ${ctx.changeId} while still asking for them (a known transient answer); reading them again`);
-      await new Promise((resolve) => setTimeout(resolve, WARNING_INFO_404_DELAY_MS * attempt));
-    }
-  }
+    },
+    {
+      attempts: WARNING_INFO_404_ATTEMPTS,
+      retryOn: async (error, attempt) => {
+        if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) return false;
+        const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
+        const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
+        if (offered === undefined) {
+          movedOn = true;
+          return true;
+        }
+        input = offered;
+        ctx.progress?.(`CPS answered 404 on the ${kind} warnings of change ${ctx.changeId} while still asking for them (a known transient answer); reading them again`);
+        return true;
+      },
+      delayMs: (attempt) => (movedOn ? 0 : WARNING_INFO_404_DELAY_MS * attempt),
+    },
+  );
+  return read;
 }
 
 /** Fetch the warnings behind `input`, acknowledge them if the policy allows, else throw WarningsRefusedError. */
@@ -94,7 +105,7 @@ export async function handleWarnings(kind: "pre-verification" | "post-verificati
 }
 
 /** Acknowledge change management with the validation result hash, so only what was reviewed goes to production. */
-export async function acknowledgeChangeManagement(client: CpsClient, input: AllowedInput, progress?: Progress): Promise<void> {
+export async function acknowledgeChangeManagement(client: CpsApi, input: AllowedInput, progress?: Progress): Promise<void> {
   const info = await client.getChangeManagementInfo(input);
   const hash = info.validationResultHash;
   await client.acknowledgeChangeManagement(input, "acknowledge", hash ?? undefined);

@@ -3,14 +3,12 @@
  * on — DV challenges issued, a third-party CSR ready — or until it needs no action (OV/EV, done).
  * Pre-verification warnings met on the way are acknowledged per policy.
  */
-import { CpsClient, ChangeStatus } from "../cps";
-import { failedChange } from "./failed-change";
-import { handleWarnings } from "./acknowledgements";
-import { extractChallenges, ExtractedChallenges } from "./challenges";
-import { waitUntil, PollTiming } from "./poll";
-import { readChange } from "./contract-watch";
+import type { ChangeStatus, CpsApi } from "../cps";
+import type { ExtractedChallenges } from "./challenges";
+import { acknowledgePreVerification, doneWhen, dvChallengesIssued, failOnError, followChange, thirdPartyCsrsReady } from "./follow";
+import type { PollTiming } from "./poll";
 import type { Progress } from "./progress";
-import { describeChange, findInput, INPUT, isCancelled, isComplete, isDvCoordination, isPastIssuance } from "./statuses";
+import { isComplete, isPastIssuance, needsInput } from "./statuses";
 import type { WarningPolicy } from "./warnings";
 
 export interface ActionableChange {
@@ -22,7 +20,7 @@ export interface ActionableChange {
 }
 
 export interface FollowChangeOptions extends PollTiming {
-  client: CpsClient;
+  client: CpsApi;
   enrollmentId: number;
   changeId: number;
   preVerificationWarnings: WarningPolicy;
@@ -31,56 +29,24 @@ export interface FollowChangeOptions extends PollTiming {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export function throwIfFailed(enrollmentId: number, changeId: number, change: ChangeStatus): void {
-  const failed = failedChange(enrollmentId, changeId, change);
-  if (failed) throw failed;
-  if (isCancelled(change)) {
-    throw new Error(`Change ${changeId} of enrollment ${enrollmentId} was cancelled (status ${describeChange(change)}). Run \`pulumi up\` again to start a new change.`);
-  }
-}
+/** The check every follower's `failOnError` makes, for loops outside the follower (tests, bench). */
+export { throwIfFailed } from "./follow";
 
 export async function waitForActionableChange(o: FollowChangeOptions): Promise<ActionableChange> {
-  return waitUntil<ActionableChange>(
-    async () => {
-      const change = await readChange(o.client, { enrollmentId: o.enrollmentId, changeId: o.changeId });
-      throwIfFailed(o.enrollmentId, o.changeId, change);
-      const state = describeChange(change);
-      const pre = findInput(change, INPUT.preVerificationWarnings);
-      if (pre) {
-        await handleWarnings("pre-verification", {
-          client: o.client,
-          enrollmentId: o.enrollmentId,
-          changeId: o.changeId,
-          input: pre,
-          policy: o.preVerificationWarnings,
-          policyInput: "preVerificationWarnings",
-          ...(o.progress ? { progress: o.progress } : {}),
-        });
-        return { state: `${state}, warnings acknowledged` };
-      }
-      const dv = findInput(change, INPUT.dvChallenges);
-      if (dv && isDvCoordination(change.statusInfo.status)) {
-        const challenges = extractChallenges(await o.client.getDvChallenges(dv));
-        const count = Object.keys(challenges.domainStatus).length;
-        if (count === 0) return { state, detail: "waiting for CPS to issue the challenges" };
-        return { done: { change, challenges }, state };
-      }
-      const tp = findInput(change, INPUT.thirdPartyCertificate);
-      if (tp) {
-        const csrs = await o.client.getThirdPartyCsrs(tp);
-        if (csrs.length === 0) return { state, detail: "waiting for CPS to generate the CSR" };
-        return { done: { change, csrs }, state };
-      }
-      if (isComplete(change) || isPastIssuance(change) || change.allowedInput.some((i) => i.requiredToProceed)) {
-        return { done: { change }, state };
-      }
-      return { state };
-    },
+  return followChange<ActionableChange>(
+    { cps: o.client, ...(o.progress ? { progress: o.progress } : {}), ...(o.sleep ? { sleep: o.sleep } : {}) },
+    { enrollmentId: o.enrollmentId, changeId: o.changeId },
+    [
+      failOnError,
+      acknowledgePreVerification({ policy: o.preVerificationWarnings, policyInput: "preVerificationWarnings" }),
+      dvChallengesIssued((change, challenges) => ({ change, challenges })),
+      thirdPartyCsrsReady((change, csrs) => ({ change, csrs })),
+      // OV/EV, or a change that needs no challenge or CSR: nothing for the user to act on here.
+      doneWhen((change) => isComplete(change) || isPastIssuance(change) || needsInput(change), (change) => ({ change })),
+    ],
     {
       what: `enrollment ${o.enrollmentId} change ${o.changeId}`,
       timeoutMs: o.timeoutMs,
-      ...(o.progress ? { progress: o.progress } : {}),
-      ...(o.sleep ? { sleep: o.sleep } : {}),
       ...(o.minIntervalMs ? { minIntervalMs: o.minIntervalMs } : {}),
       ...(o.maxIntervalMs ? { maxIntervalMs: o.maxIntervalMs } : {}),
     },

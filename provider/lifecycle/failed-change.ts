@@ -6,8 +6,7 @@
  * says so, naming the input that takes the next `pulumi up` there, so a failed change never leaves
  * a stack that repeats the same failure on every run.
  */
-import { CpsChangeError, type ChangeStatus } from "../cps";
-import { isFailed } from "./statuses";
+import { changeFailure, CpsChangeError, type ChangeStatus } from "../cps";
 
 /** The CPS error code of a change whose deployment window (notAfter) passed before production. */
 export const WINDOW_EXPIRED = "deployment-window-expired";
@@ -31,14 +30,16 @@ export class FailedChangeError extends CpsChangeError {
   }
 }
 
+/** The change's failure (cps/changes.ts `changeFailure`, the one builder) with the way forward; undefined when it did not fail. */
 export function failedChange(enrollmentId: number, changeId: number, change: ChangeStatus): FailedChangeError | undefined {
-  if (!isFailed(change)) return undefined;
-  const err = change.statusInfo.error;
+  const failure = changeFailure(enrollmentId, changeId, change);
+  if (failure === undefined) return undefined;
   return new FailedChangeError({
     enrollmentId,
     changeId,
-    status: change.statusInfo.status,
-    ...(err?.code ? { code: err.code } : {}),
-    ...(err?.description || change.statusInfo.description ? { description: err?.description ?? change.statusInfo.description ?? undefined } : {}),
+    ...(failure.status !== undefined ? { status: failure.status } : {}),
+    ...(failure.cpsCode !== undefined ? { code: failure.cpsCode } : {}),
+    ...(failure.description !== undefined ? { description: failure.description } : {}),
+    ...(failure.timestamp !== undefined ? { timestamp: failure.timestamp } : {}),
   });
 }

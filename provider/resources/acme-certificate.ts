@@ -11,6 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
+import { Deadline } from "../lifecycle/follow";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { parseInputs, progressOf } from "./check";
@@ -47,74 +48,88 @@ export const acmeCertificateInputsSchema = z
 type Inputs = z.output<typeof acmeCertificateInputsSchema>;
 type Props = Record<string, unknown>;
 
-async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress): Promise<void> {
-  const authorizations = (await client.getAuthorizations(order)).filter((a) => a.status !== "valid");
+async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress, deadline: Deadline): Promise<void> {
+  const authorizations = (await deadline.step(() => client.getAuthorizations(order))).filter((a) => a.status !== "valid");
   const work = await Promise.all(
     authorizations.map(async (authz) => {
       const domain = authz.identifier.value.toLowerCase();
       const challenge = authz.challenges.find((c) => c.type === "dns-01");
       if (!challenge) throw new CodedError("AcmeRequestRefused", `the CA offers no dns-01 challenge for ${domain}`);
-      return { domain, challenge, recordName: `_acme-challenge.${domain}`, value: await client.getChallengeKeyAuthorization(challenge) };
+      return { domain, challenge, recordName: `_acme-challenge.${domain}`, value: await deadline.step(() => client.getChallengeKeyAuthorization(challenge)) };
     }),
   );
   if (work.length === 0) return;
   if (inputs.propagationCheck) {
     const lookup = txtLookup(inputs.dnsResolvers);
-    await waitUntil<true>(
-      async () => {
-        const checks = await checkTxtRecords(lookup, work);
-        const missing = checks.filter((c) => !c.ok);
-        if (missing.length === 0) return { done: true, state: "all TXT records visible" };
-        return { state: `${missing.length} of ${checks.length} TXT record(s) not visible`, detail: missing.map((m) => m.reason).join("; ") };
-      },
-      { what: "dns-01 records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, minIntervalMs: 250, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
+    await deadline.wait(timeoutMs(inputs.propagationTimeout, 10 * 60_000), (bounded) =>
+      waitUntil<true>(
+        async () => {
+          const checks = await checkTxtRecords(lookup, work);
+          const missing = checks.filter((c) => !c.ok);
+          if (missing.length === 0) return { done: true, state: "all TXT records visible" };
+          return { state: `${missing.length} of ${checks.length} TXT record(s) not visible`, detail: missing.map((m) => m.reason).join("; ") };
+        },
+        { what: "dns-01 records", timeoutMs: bounded, progress, minIntervalMs: 250, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
+      ),
     );
   }
   for (const w of work) {
     try {
-      if (w.challenge.status === "pending") await client.completeChallenge(w.challenge);
-      await client.waitForValidStatus(w.challenge);
+      if (w.challenge.status === "pending") await deadline.step(() => client.completeChallenge(w.challenge));
+      await deadline.step(() => client.waitForValidStatus(w.challenge));
     } catch (e) {
+      if (e instanceof IssuanceTimeoutError) throw e;
       throw new CodedError("AcmeValidationFailed", `the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
     }
   }
   progress(`validated ${work.map((w) => w.domain).join(", ")}`);
 }
 
-/** Drive the order to `valid` and download the chain (leaf first). */
-async function issue(inputs: Inputs, progress: Progress): Promise<string> {
-  const client = await acmeSession({
-    directoryUrl: inputs.directoryUrl,
-    accountKeyPem: inputs.accountKeyPem,
-    accountUrl: inputs.accountUrl,
-    ...(inputs.caCertPem ? { caCertPem: inputs.caCertPem } : {}),
-  });
-  let order = await client.getOrder(orderRef(inputs.orderUrl));
+/** The issuance ran out of its timeout: it stops there (nothing is left running), the next `up` resumes the order. */
+class IssuanceTimeoutError extends CodedError {
+  override readonly name: string = "IssuanceTimeoutError";
+  constructor(timeout: Inputs["timeout"]) {
+    super("WaitTimedOut", `ACME issuance did not finish within ${String(timeout)}; run \`pulumi up\` again to resume`);
+  }
+}
+
+/** Drive the order to `valid` and download the chain (leaf first), every CA request inside the one deadline. */
+async function issue(inputs: Inputs, progress: Progress, deadline: Deadline): Promise<string> {
+  const client = await deadline.step(() =>
+    acmeSession({
+      directoryUrl: inputs.directoryUrl,
+      accountKeyPem: inputs.accountKeyPem,
+      accountUrl: inputs.accountUrl,
+      ...(inputs.caCertPem ? { caCertPem: inputs.caCertPem } : {}),
+    }),
+  );
+  let order = await deadline.step(() => client.getOrder(orderRef(inputs.orderUrl)));
   if (order.status === "invalid") {
     throw new CodedError("AcmeOrderInvalid", `ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
   }
   if (order.status === "pending") {
-    await validateAuthorizations(client, order, inputs, progress);
-    order = await client.getOrder(order);
+    await validateAuthorizations(client, order, inputs, progress, deadline);
+    const pending = order;
+    order = await deadline.step(() => client.getOrder(pending));
   }
   if (order.status === "ready") {
-    order = await client.finalizeOrder(order, inputs.csrPem);
+    const ready = order;
+    order = await deadline.step(() => client.finalizeOrder(ready, inputs.csrPem));
   }
-  if (order.status !== "valid") order = await client.waitForValidStatus(order);
-  return client.getCertificate(order);
+  if (order.status !== "valid") {
+    const processing = order;
+    order = await deadline.step(() => client.waitForValidStatus(processing));
+  }
+  const valid = order;
+  return deadline.step(() => client.getCertificate(valid));
 }
 
 async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const inputs = parseInputs(acmeCertificateInputsSchema, props);
   const progress = progressOf(props, "acme-certificate");
-  const deadline = timeoutMs(inputs.timeout, 10 * 60_000);
-  let timer: NodeJS.Timeout | undefined;
-  const chainPem = await Promise.race([
-    issue(inputs, progress),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CodedError("WaitTimedOut", `ACME issuance did not finish within ${String(inputs.timeout)}; run \`pulumi up\` again to resume`)), deadline);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  // One deadline for every step: when it passes, the issuance stops where it is instead of running on unobserved.
+  const deadline = new Deadline(timeoutMs(inputs.timeout, 10 * 60_000), () => new IssuanceTimeoutError(inputs.timeout));
+  const chainPem = await issue(inputs, progress, deadline);
   const blocks = pemBlocks(chainPem);
   const leaf = parseCertificatePem(blocks[0] ?? "");
   if (!leaf.ok) throw new CodedError("AcmeCertificateInvalid", `the CA returned no parseable certificate: ${leaf.reason}`);

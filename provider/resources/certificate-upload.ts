@@ -13,14 +13,22 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { X509Certificate } from "crypto";
-import { AllowedInput, ChangeStatus, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
-import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
-import { throwIfFailed } from "../lifecycle/enrollment-wait";
-import { readChange } from "../lifecycle/contract-watch";
+import { AllowedInput, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import {
+  acknowledgePostVerification,
+  changeManagement,
+  ChangeHandler,
+  doneWhen,
+  failOnError,
+  FollowContext,
+  followChange,
+  observe,
+  thirdPartyUploadOffered,
+  waitingFor,
+} from "../lifecycle/follow";
 import { latestPendingChange } from "../lifecycle/pending-changes";
-import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
-import { describeChange, findInput, INPUT, isComplete } from "../lifecycle/statuses";
+import { findInput, INPUT, isComplete, isOnStaging, isVerifyingThirdParty } from "../lifecycle/statuses";
 import { parseInputs, progressOf } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
@@ -30,7 +38,7 @@ import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
 import { getClient } from "./provider-config";
-import { sameValue } from "./same-value";
+import { canonicalJson, sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { resourceProvider } from "./resource-provider";
 import { CodedError } from "./coded-error";
@@ -121,10 +129,6 @@ export function shortLivedWarnings(entries: readonly ParsedEntry[], now: Date): 
   });
 }
 
-/** Statuses at which CPS has taken the upload and is still before staging. */
-const VERIFYING = new Set(["wait-upload-third-party", "verify-third-party-cert", "wait-review-third-party-cert"]);
-const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
-
 interface FlowResult {
   changeId: number | null;
   changeStatus: string | null;
@@ -159,22 +163,24 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
     );
   }
   const changeId = pending.changeId;
+  const ctx: FollowContext = { cps: client, progress };
+  const ids = { enrollmentId, changeId };
   const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
   const acknowledgedWarnings: string[] = [];
   const uploaded = previous.changeId === changeId && previous.uploadedFingerprints === fingerprintsKey(entries);
   let lastStatus: string | null = null;
   if (!uploaded) {
     // Before uploading: wait until the change asks for a certificate, or find it already took ours (resumed run).
-    const tp = await waitUntil<{ input?: AllowedInput }>(
-      async () => {
-        const change = await readChange(client, { enrollmentId, changeId });
-        throwIfFailed(enrollmentId, changeId, change);
-        const input = findInput(change, INPUT.thirdPartyCertificate);
-        if (input) return { done: { input }, state: describeChange(change) };
-        if (VERIFYING.has(change.statusInfo.status) || ON_STAGING.has(change.statusInfo.status) || isComplete(change)) return { done: {}, state: describeChange(change) };
-        return { state: describeChange(change), detail: "waiting for CPS to ask for the third-party certificate" };
-      },
-      { what: `enrollment ${enrollmentId} change ${changeId}`, timeoutMs: timeout, progress },
+    const tp = await followChange<{ input?: AllowedInput }>(
+      ctx,
+      ids,
+      [
+        failOnError,
+        thirdPartyUploadOffered((input) => ({ input })),
+        doneWhen((change) => isVerifyingThirdParty(change) || isOnStaging(change) || isComplete(change), () => ({})),
+        waitingFor("waiting for CPS to ask for the third-party certificate"),
+      ],
+      { what: `enrollment ${enrollmentId} change ${changeId}`, timeoutMs: timeout },
     );
     if (tp.input) {
       const csrs = await client.getThirdPartyCsrs(tp.input);
@@ -194,61 +200,47 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
       );
     } else progress(`change ${changeId} already has these certificates: following it`);
   }
-  const changeManagement = enrollment.changeManagement === true;
-  await waitUntil<true>(
-    async () => {
-      let change: ChangeStatus;
-      try {
-        change = await readChange(client, { enrollmentId, changeId });
-      } catch (e) {
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
-        throw e;
-      }
-      throwIfFailed(enrollmentId, changeId, change);
-      const status = change.statusInfo.status;
-      lastStatus = status;
-      const state = describeChange(change);
-      const post = findInput(change, INPUT.postVerificationWarnings);
-      if (post) {
-        const acked = await handleWarnings("post-verification", {
-          client,
-          enrollmentId,
-          changeId,
-          input: post,
-          policy: inputs.postVerificationWarnings,
-          policyInput: "postVerificationWarnings",
-          expected: await sanRemovalOf(client, enrollmentId),
-          progress,
-        });
-        acknowledgedWarnings.push(...acked.map((w) => w.id));
-        return { state: `${state}, warnings acknowledged` };
-      }
-      const cm = findInput(change, INPUT.changeManagement);
-      if (cm && inputs.acknowledgeChangeManagement) {
-        await acknowledgeChangeManagement(client, cm, progress);
-        return { state: `${state}, acknowledged` };
-      }
-      if (isComplete(change)) return { done: true, state };
-      const pastReview = !VERIFYING.has(status);
-      switch (inputs.waitForDeployment) {
-        case "none":
-          if (pastReview && (!changeManagement || !inputs.acknowledgeChangeManagement)) return { done: true, state };
-          break;
-        case "staging":
-          if (ON_STAGING.has(status)) return { done: true, state };
-          break;
-        case "production":
-          if (cm) {
-            throw new Error(
-              `Enrollment ${enrollmentId} change ${changeId}: the certificate is on the staging network and waits for your change-management acknowledgement. ` +
-                'Test it on staging, then set acknowledgeChangeManagement: true (or waitForDeployment: "staging") and run `pulumi up` again.',
-            );
-          }
-          break;
-      }
-      return { state };
+  const usesChangeManagement = enrollment.changeManagement === true;
+  const untilAsked: Array<ChangeHandler<true>> =
+    inputs.waitForDeployment === "none"
+      ? [doneWhen((change) => !isVerifyingThirdParty(change) && (!usesChangeManagement || !inputs.acknowledgeChangeManagement), () => true)]
+      : inputs.waitForDeployment === "staging"
+        ? [doneWhen(isOnStaging, () => true)]
+        : [
+            changeManagement({
+              acknowledge: false,
+              refuse: (ids) =>
+                new CodedError(
+                  "ChangeManagementRequired",
+                  `Enrollment ${ids.enrollmentId} change ${ids.changeId}: the certificate is on the staging network and waits for your change-management acknowledgement. ` +
+                    'Test it on staging, then set acknowledgeChangeManagement: true (or waitForDeployment: "staging") and run `pulumi up` again.',
+                ),
+            }),
+          ];
+  await followChange<true>(
+    ctx,
+    ids,
+    [
+      failOnError,
+      observe((change) => {
+        lastStatus = change.statusInfo.status;
+      }),
+      acknowledgePostVerification({
+        policy: inputs.postVerificationWarnings,
+        policyInput: "postVerificationWarnings",
+        expected: () => sanRemovalOf(client, enrollmentId),
+        onAcknowledged: (warnings) => acknowledgedWarnings.push(...warnings.map((w) => w.id)),
+      }),
+      changeManagement({ acknowledge: inputs.acknowledgeChangeManagement }),
+      doneWhen(isComplete, () => true),
+      ...untilAsked,
+    ],
+    {
+      what: `third-party certificate in enrollment ${enrollmentId} change ${changeId} (until ${inputs.waitForDeployment === "none" ? "verified" : inputs.waitForDeployment})`,
+      timeoutMs: timeout,
+      // A finished change leaves pendingChanges: the networks are read next.
+      goneMeansDone: true,
     },
-    { what: `third-party certificate in enrollment ${enrollmentId} change ${changeId} (until ${inputs.waitForDeployment === "none" ? "verified" : inputs.waitForDeployment})`, timeoutMs: timeout, progress },
   );
   return { changeId, changeStatus: lastStatus, acknowledgedWarnings };
 }
@@ -312,8 +304,8 @@ async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Pr
 }
 
 function certificatesKey(value: unknown): string {
-  if (!Array.isArray(value)) return JSON.stringify(value ?? null);
-  return JSON.stringify(
+  if (!Array.isArray(value)) return canonicalJson(value);
+  return canonicalJson(
     value.map((c: unknown) => {
       const entry = (c ?? {}) as Record<string, unknown>;
       return [entry.keyAlgorithm, canonicalPemText(typeof entry.certificatePem === "string" ? entry.certificatePem : ""), canonicalPemText(typeof entry.trustChainPem === "string" ? entry.trustChainPem : "")];

@@ -8,13 +8,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
 import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
-import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
-import { throwIfFailed } from "../lifecycle/enrollment-wait";
-import { readChange } from "../lifecycle/contract-watch";
+import { acknowledgePostVerification, applySchedule, changeManagement, ChangeHandler, ChangeStep, doneWhen, failOnError, followChange, waitingFor } from "../lifecycle/follow";
 import { latestPendingChange } from "../lifecycle/pending-changes";
-import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
-import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "../lifecycle/statuses";
+import { isComplete, isDvCoordination, isOnStaging } from "../lifecycle/statuses";
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
@@ -143,9 +140,6 @@ function expectedOf(enrollment: Enrollment): ExpectedCertificate {
 /** Formerly CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT. */
 const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "DeploymentWindowAfterTimeout";
 
-/** Statuses where the certificate of the change is already on staging. */
-const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
-
 function changeManagementMessage(enrollmentId: number, changeId: number): string {
   return (
     `Enrollment ${enrollmentId} change ${changeId}: the certificate is on the staging network and waits for your change-management acknowledgement before production. ` +
@@ -153,74 +147,49 @@ function changeManagementMessage(enrollmentId: number, changeId: number): string
   );
 }
 
+/** Production only: a deployment window that opens after the timeout would only run into it, so say when to come back instead. */
+function windowOpensInTime(inputs: DeploymentInputs): ChangeHandler<never> {
+  return ({ ids, change, deadline }) => {
+    const opensAt = change.statusInfo.deploymentSchedule?.notBefore ?? inputs.deploymentSchedule?.notBefore;
+    if (!opensAt || inputs.network !== "production" || Date.parse(opensAt) <= deadline) return undefined;
+    throw new CodedError(
+      DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
+      `Enrollment ${ids.enrollmentId} change ${ids.changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
+        "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
+    );
+  };
+}
+
+/** What the deployment waits for, when CPS is not waiting for this resource. */
+function deploymentDetail({ change }: ChangeStep): string | undefined {
+  const schedule = change.statusInfo.deploymentSchedule;
+  return isDvCoordination(change.statusInfo.status)
+    ? "waiting for domain validation (see DvValidation)"
+    : schedule?.notBefore && Date.parse(schedule.notBefore) > Date.now()
+      ? `scheduled not before ${schedule.notBefore}`
+      : undefined;
+}
+
 async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progress: Progress): Promise<number | null> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId);
   const pending = latestPendingChange(enrollment);
   if (!pending) return null;
   const changeId = pending.changeId;
-  let scheduleApplied = !inputs.deploymentSchedule;
-  const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
-  const deadline = Date.now() + timeout;
-  await waitUntil<true>(
-    async () => {
-      let change;
-      try {
-        change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId });
-      } catch (e) {
-        // A completed change can disappear from pending: check the network itself.
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
-        throw e;
-      }
-      throwIfFailed(inputs.enrollmentId, changeId, change);
-      const state = describeChange(change);
-      if (!scheduleApplied && inputs.deploymentSchedule) {
-        await client.updateDeploymentSchedule(inputs.enrollmentId, changeId, {
-          notBefore: inputs.deploymentSchedule.notBefore ?? null,
-          notAfter: inputs.deploymentSchedule.notAfter ?? null,
-        });
-        scheduleApplied = true;
-        progress(`deployment window set: not before ${inputs.deploymentSchedule.notBefore ?? "-"}, not after ${inputs.deploymentSchedule.notAfter ?? "-"}`);
-      }
-      if (isComplete(change)) return { done: true, state };
-      if (inputs.network === "staging" && ON_STAGING.has(change.statusInfo.status)) return { done: true, state };
-      const post = findInput(change, INPUT.postVerificationWarnings);
-      if (post) {
-        await handleWarnings("post-verification", {
-          client,
-          enrollmentId: inputs.enrollmentId,
-          changeId,
-          input: post,
-          policy: inputs.postVerificationWarnings,
-          policyInput: "postVerificationWarnings",
-          expected: await sanRemovalOf(client, inputs.enrollmentId),
-          progress,
-        });
-        return { state: `${state}, warnings acknowledged` };
-      }
-      const cm = findInput(change, INPUT.changeManagement);
-      if (cm) {
-        if (!inputs.acknowledgeChangeManagement) throw new Error(changeManagementMessage(inputs.enrollmentId, changeId));
-        await acknowledgeChangeManagement(client, cm, progress);
-        return { state: `${state}, acknowledged` };
-      }
-      const schedule = change.statusInfo.deploymentSchedule;
-      const opensAt = schedule?.notBefore ?? inputs.deploymentSchedule?.notBefore;
-      if (opensAt && inputs.network === "production" && Date.parse(opensAt) > deadline) {
-        // Waiting would only run into the timeout: say when to come back instead.
-        throw new CodedError(
-          DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
-          `Enrollment ${inputs.enrollmentId} change ${changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
-            "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
-        );
-      }
-      const detail = isDvCoordination(change.statusInfo.status)
-        ? "waiting for domain validation (see DvValidation)"
-        : schedule?.notBefore && Date.parse(schedule.notBefore) > Date.now()
-          ? `scheduled not before ${schedule.notBefore}`
-          : undefined;
-      return { state, ...(detail ? { detail } : {}) };
-    },
-    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress },
+  await followChange<true>(
+    { cps: client, progress },
+    { enrollmentId: inputs.enrollmentId, changeId },
+    [
+      failOnError,
+      applySchedule(inputs.deploymentSchedule),
+      doneWhen(isComplete, () => true),
+      ...(inputs.network === "staging" ? [doneWhen(isOnStaging, () => true as const)] : []),
+      acknowledgePostVerification({ policy: inputs.postVerificationWarnings, policyInput: "postVerificationWarnings", expected: () => sanRemovalOf(client, inputs.enrollmentId) }),
+      changeManagement({ acknowledge: inputs.acknowledgeChangeManagement, refuse: (ids) => new CodedError("ChangeManagementRequired", changeManagementMessage(ids.enrollmentId, ids.changeId)) }),
+      windowOpensInTime(inputs),
+      waitingFor(deploymentDetail),
+    ],
+    // A completed change can disappear from pending: the network itself is checked next.
+    { what: `${inputs.network} deployment of enrollment ${inputs.enrollmentId}`, timeoutMs: timeoutMs(inputs.timeout, 60 * 60_000), goneMeansDone: true },
   );
   return changeId;
 }

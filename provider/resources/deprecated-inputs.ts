@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import type { CheckFailure } from "./check-failures";
+import { sameValue } from "./same-value";
 
 type Props = Record<string, unknown>;
 
@@ -64,5 +65,5 @@ export function asGiven(failure: CheckFailure, givenAs: Readonly<Record<string, 
 export function changedInputs(schema: z.ZodType, olds: Props, news: Props, keys: readonly string[]): string[] {
   const before = canonicalInputs(schema, olds).props;
   const after = canonicalInputs(schema, news).props;
-  return keys.filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+  return keys.filter((k) => !sameValue(before[k], after[k]));
 }

@@ -6,18 +6,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ChangeStatus, CpsApiError, CpsClient } from "../cps";
-import { handleWarnings } from "../lifecycle/acknowledgements";
+import { AllowedInput, ChangeStatus, CpsApiError, CpsClient } from "../cps";
 import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
-import { throwIfFailed } from "../lifecycle/enrollment-wait";
-import { readChange } from "../lifecycle/contract-watch";
+import { acknowledgePostVerification, ChangeHandler, doneWhen, failOnError, followChange, refuseWhen } from "../lifecycle/follow";
 import { latestPendingChange } from "../lifecycle/pending-changes";
-import { PollStep, waitUntil } from "../lifecycle/poll";
+import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
-import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
-import type { WarningPolicy } from "../lifecycle/warnings";
+import { findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
 import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { expecting, resolverInput } from "./strict-inputs";
@@ -128,7 +125,7 @@ function fixAdvice(challengeType: DvValidationInputs["challengeType"], changeTyp
 /** The per-domain state now, when the change still coordinates domain validation; undefined once it moved on. */
 async function currentDomains(client: CpsClient, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
   const change = await client.getChangeStatus(enrollmentId, changeId);
-  const dv = findInput(change, INPUT.dvChallenges);
+  const dv = findInput(change, INPUT.letsEncryptChallenges);
   if (!dv || !isDvCoordination(change.statusInfo.status)) return undefined;
   return extractChallenges(await client.getDvChallenges(dv)).domainStatus;
 }
@@ -156,6 +153,104 @@ async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeI
   );
 }
 
+/** What one DvValidation learns about the domains while it follows the change, shared by its handlers and its outcome. */
+class DomainWatch {
+  /** Whether CPS was told the challenges are in place. */
+  acknowledged = false;
+  lastDomains: Record<string, DomainValidationState> = {};
+  lastDomainsAt = 0;
+  /** Set once an error listed the domains, so the outcome does not list them again. */
+  domainsReported = false;
+  private readonly reportedByAkamai = new Set<string>();
+
+  constructor(
+    readonly client: CpsClient,
+    readonly inputs: DvValidationInputs,
+    readonly changeType: string | null,
+    readonly progress: Progress,
+  ) {}
+
+  /** One progress line per name Akamai validated itself, the first time it is seen. */
+  reportValidatedByAkamai(states: Record<string, DomainValidationState> = this.lastDomains): void {
+    const fresh = namesValidatedByAkamai(states).filter((d) => !this.reportedByAkamai.has(d));
+    for (const d of fresh) this.reportedByAkamai.add(d);
+    if (fresh.length > 0) this.progress(`${fresh.join(", ")}: ${VALIDATED_BY_AKAMAI} (no challenge of yours needed)`);
+  }
+
+  async readDomains(dv: AllowedInput): Promise<ExtractedChallenges> {
+    const challenges = extractChallenges(await this.client.getDvChallenges(dv));
+    this.lastDomains = challenges.domainStatus;
+    this.lastDomainsAt = Date.now();
+    return challenges;
+  }
+}
+
+/** The change's DV input while it coordinates domain validation; otherwise CPS is busy and the step reports the status. */
+const coordinatingDv = (change: ChangeStatus): AllowedInput | undefined => {
+  const dv = findInput(change, INPUT.letsEncryptChallenges);
+  return dv && isDvCoordination(change.statusInfo.status) ? dv : undefined;
+};
+
+const unlessCoordinatingDv: ChangeHandler<never> = ({ change, state }) => (coordinatingDv(change) ? undefined : { state });
+
+/**
+ * The per-domain state costs a second call; once the challenges are submitted, the change status
+ * says when validation is over, so the domains are read at most every DOMAIN_REFRESH_MS.
+ */
+function recentDomains(watch: DomainWatch): ChangeHandler<never> {
+  return ({ state }) => {
+    if (!watch.acknowledged || Date.now() - watch.lastDomainsAt >= DOMAIN_REFRESH_MS) return undefined;
+    return { state, detail: `${domainSummary(watch.lastDomains).detail} (as read ${Math.round((Date.now() - watch.lastDomainsAt) / 1000)}s ago)` };
+  };
+}
+
+/** Once: wait until the TXT records are visible (dns-01 with the check on), then tell CPS the challenges are in place. */
+function submitChallenges(watch: DomainWatch): ChangeHandler<never> {
+  return async ({ change }) => {
+    const dv = coordinatingDv(change);
+    if (watch.acknowledged || !dv) return undefined;
+    const challenges = await watch.readDomains(dv);
+    watch.reportValidatedByAkamai();
+    const { inputs, progress, client } = watch;
+    if (inputs.challengeType === "dns-01" && inputs.propagationCheck) {
+      await waitForPropagation(challenges, inputs, progress, async () => (await watch.readDomains(dv)).domainStatus);
+    }
+    watch.reportValidatedByAkamai();
+    try {
+      await client.acknowledgeDvChallenges(dv);
+      progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
+    } catch (e) {
+      // (Transient failures are retried by waitUntil with a fresh status read.) It may have validated and moved on between our read and the acknowledgement (409/404
+      // after the client's own retries): the next status read tells.
+      if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
+      progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
+    }
+    watch.acknowledged = true;
+    return { state: "challenges submitted" };
+  };
+}
+
+/** After submitting: report the domains still pending; a domain the CA refused fails the validation with what to fix. */
+function watchDomains(watch: DomainWatch): ChangeHandler<never> {
+  return async ({ ids, change, state }) => {
+    const dv = coordinatingDv(change);
+    if (!dv) return undefined;
+    const challenges = await watch.readDomains(dv);
+    watch.reportValidatedByAkamai();
+    const summary = domainSummary(challenges.domainStatus);
+    if (summary.failed.length > 0) {
+      watch.domainsReported = true;
+      throw new CodedError(
+        "ValidationFailed",
+        `Domain validation failed for enrollment ${ids.enrollmentId} (change ${ids.changeId}${watch.changeType ? `, ${watch.changeType}` : ""}):\n` +
+          summary.failed.map((d) => `  - ${d}: ${challenges.domainStatus[d]!.validationStatus}${challenges.domainStatus[d]!.error ? `: ${challenges.domainStatus[d]!.error}` : ""}`).join("\n") +
+          `\n${fixAdvice(watch.inputs.challengeType, watch.changeType)}`,
+      );
+    }
+    return { state, detail: summary.detail };
+  };
+}
+
 async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId).catch(async (e: unknown) => {
     throw await enrollmentGoneOr(client, inputs.enrollmentId, null, e);
@@ -169,99 +264,47 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   const changeId = pending.changeId;
   const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
   const started = Date.now();
-  let acknowledged = false;
-  let lastDomains: Record<string, DomainValidationState> = {};
-  let lastDomainsAt = 0;
-  let domainsReported = false;
-  const reportedByAkamai = new Set<string>();
-  /** One progress line per name Akamai validated itself, the first time it is seen. */
-  const reportValidatedByAkamai = (states: Record<string, DomainValidationState>): void => {
-    const fresh = namesValidatedByAkamai(states).filter((d) => !reportedByAkamai.has(d));
-    for (const d of fresh) reportedByAkamai.add(d);
-    if (fresh.length > 0) progress(`${fresh.join(", ")}: ${VALIDATED_BY_AKAMAI} (no challenge of yours needed)`);
-  };
-
-  const step = async (): Promise<PollStep<ChangeStatus>> => {
-    const change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId }).catch(async (e: unknown) => {
-      throw await enrollmentGoneOr(client, inputs.enrollmentId, changeId, e);
-    });
-    throwIfFailed(inputs.enrollmentId, changeId, change);
-    const state = describeChange(change);
-    const post = findInput(change, INPUT.postVerificationWarnings);
-    if (post) {
-      await handleWarnings("post-verification", {
-        client,
-        enrollmentId: inputs.enrollmentId,
-        changeId,
-        input: post,
-        policy: inputs.postVerificationWarnings as WarningPolicy,
-        policyInput: "postVerificationWarnings",
-        expected: await sanRemovalOf(client, inputs.enrollmentId),
-        progress,
-      });
-      return { state: `${state}, warnings acknowledged` };
-    }
-    if (isComplete(change) || isPastIssuance(change)) return { done: change, state };
-    if (findInput(change, INPUT.preVerificationWarnings)) {
-      throw new Error(
-        `Enrollment ${inputs.enrollmentId} change ${changeId} waits for pre-verification warnings to be acknowledged; that is the Enrollment's preVerificationWarnings policy. Update the Enrollment, then run \`pulumi up\` again.`,
-      );
-    }
-    const dv = findInput(change, INPUT.dvChallenges);
-    if (!dv || !isDvCoordination(change.statusInfo.status)) return { state };
-    // The per-domain state costs a second call; once the challenges are submitted, the change status
-    // says when validation is over, so the domains are read at most every DOMAIN_REFRESH_MS.
-    if (acknowledged && Date.now() - lastDomainsAt < DOMAIN_REFRESH_MS) {
-      return { state, detail: `${domainSummary(lastDomains).detail} (as read ${Math.round((Date.now() - lastDomainsAt) / 1000)}s ago)` };
-    }
-    const challenges = extractChallenges(await client.getDvChallenges(dv));
-    lastDomains = challenges.domainStatus;
-    lastDomainsAt = Date.now();
-    reportValidatedByAkamai(lastDomains);
-    const summary = domainSummary(challenges.domainStatus);
-    if (!acknowledged) {
-      const refresh = async (): Promise<Record<string, DomainValidationState>> => {
-        lastDomains = extractChallenges(await client.getDvChallenges(dv)).domainStatus;
-        lastDomainsAt = Date.now();
-        return lastDomains;
-      };
-      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress, refresh);
-      reportValidatedByAkamai(lastDomains);
-      try {
-        await client.acknowledgeDvChallenges(dv);
-        progress(`told CPS the ${inputs.challengeType} challenges are in place for ${Object.keys(challenges.domainStatus).length} domain(s)`);
-      } catch (e) {
-        // (Transient failures are retried by waitUntil with a fresh status read.) It may have validated and moved on between our read and the acknowledgement (409/404
-        // after the client's own retries): the next status read tells.
-        if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
-        progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
-      }
-      acknowledged = true;
-      return { state: "challenges submitted" };
-    }
-    if (summary.failed.length > 0) {
-      domainsReported = true;
-      throw new Error(
-        `Domain validation failed for enrollment ${inputs.enrollmentId} (change ${changeId}${pending.changeType ? `, ${pending.changeType}` : ""}):\n` +
-          summary.failed.map((d) => `  - ${d}: ${challenges.domainStatus[d]!.validationStatus}${challenges.domainStatus[d]!.error ? `: ${challenges.domainStatus[d]!.error}` : ""}`).join("\n") +
-          `\n${fixAdvice(inputs.challengeType, pending.changeType)}`,
-      );
-    }
-    return { state, detail: summary.detail };
-  };
+  const watch = new DomainWatch(client, inputs, pending.changeType, progress);
 
   try {
-    const change = await waitUntil(step, { what: `validation of enrollment ${inputs.enrollmentId}`, timeoutMs: timeout, progress });
+    const change = await followChange<ChangeStatus>(
+      { cps: client, progress },
+      { enrollmentId: inputs.enrollmentId, changeId },
+      [
+        failOnError,
+        acknowledgePostVerification({ policy: inputs.postVerificationWarnings, policyInput: "postVerificationWarnings", expected: () => sanRemovalOf(client, inputs.enrollmentId) }),
+        doneWhen((c) => isComplete(c) || isPastIssuance(c), (c) => c),
+        refuseWhen(
+          (c) => findInput(c, INPUT.preVerificationWarnings) !== undefined,
+          (ids) =>
+            new CodedError(
+              "WarningsRefused",
+              `Enrollment ${ids.enrollmentId} change ${ids.changeId} waits for pre-verification warnings to be acknowledged; that is the Enrollment's preVerificationWarnings policy. Update the Enrollment, then run \`pulumi up\` again.`,
+            ),
+        ),
+        unlessCoordinatingDv,
+        recentDomains(watch),
+        submitChallenges(watch),
+        watchDomains(watch),
+      ],
+      {
+        what: `validation of enrollment ${inputs.enrollmentId}`,
+        timeoutMs: timeout,
+        onGone: async (e) => {
+          throw await enrollmentGoneOr(client, inputs.enrollmentId, changeId, e);
+        },
+      },
+    );
     const elapsed = `after ${Math.round((Date.now() - started) / 1000)}s (status ${change.statusInfo.status})`;
     progress(
       (await issuesCertificate(client, inputs.enrollmentId, pending.changeType))
         ? `certificate issued for ${names.length} name(s) ${elapsed}`
         : `change ${changeId} (${pending.changeType ?? "unknown type"}) is past domain validation ${elapsed}; it issues no new certificate`,
     );
-    reportValidatedByAkamai(lastDomains);
-    return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: lastDomains };
+    watch.reportValidatedByAkamai();
+    return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: watch.lastDomains };
   } catch (e) {
-    if (domainsReported) throw e;
+    if (watch.domainsReported) throw e;
     // What the user reads must be true now: the last read may predate an acknowledgement after which
     // CPS validated every name (e.g. a warning refused after validation), so read the domains again.
     const now = await currentDomains(client, inputs.enrollmentId, changeId).catch(() => undefined);

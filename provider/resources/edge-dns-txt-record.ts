@@ -10,6 +10,7 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
 import { getClient } from "./provider-config";
 import { hasUnknowns } from "./unknowns";
+import { sameValue } from "./same-value";
 import { expecting } from "./strict-inputs";
 import { writeRecordSet } from "./edge-dns-write";
 import { resourceProvider } from "./resource-provider";
@@ -48,7 +49,7 @@ export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsS
     if (hasUnknowns(news)) return { changes: true, replaces: [] };
     const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
     const replaces = ["zone", "name"].filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k as "zone" | "name"]);
-    const changes = replaces.length > 0 || JSON.stringify(olds.values) !== JSON.stringify(i.values) || Number(olds.ttl ?? 60) !== i.ttl;
+    const changes = replaces.length > 0 || !sameValue(olds.values, i.values) || Number(olds.ttl ?? 60) !== i.ttl;
     return { changes, replaces, deleteBeforeReplace: true };
   },
   async create(props: Props): Promise<{ id: string; outs: Props }> {

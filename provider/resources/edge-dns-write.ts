@@ -3,7 +3,7 @@
  * is idempotent in effect, so a transient failure (5xx, 429, reset: the client does not retry POSTs)
  * is retried after reading what exists, which also decides between create and replace.
  */
-import type { RecordSet } from "../cps";
+import { retrying, type RecordSet } from "../cps";
 import { isTransient } from "../lifecycle/transient";
 import { getClient } from "./provider-config";
 
@@ -11,15 +11,12 @@ const WRITE_ATTEMPTS = 4;
 
 export async function writeRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
   const dns = getClient().edgeDns;
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await retrying(
+    async () => {
       const existing = await dns.getRecordSet(zone, recordSet.name, recordSet.type);
       if (existing) await dns.updateRecordSet(zone, recordSet);
       else await dns.createRecordSet(zone, recordSet);
-      return;
-    } catch (e) {
-      if (!isTransient(e) || attempt >= WRITE_ATTEMPTS) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt * Math.random()));
-    }
-  }
+    },
+    { attempts: WRITE_ATTEMPTS, retryOn: isTransient, delayMs: (attempt) => 250 * 2 ** attempt * Math.random() },
+  );
 }

@@ -11,7 +11,7 @@
  * create", which is how one stack's destroy deleted another's certificate.
  * See docs/drift-and-import.md "Interrupted creates".
  */
-import { CpsApiError, CpsClient, Enrollment, isCreationThrottle } from "../cps";
+import { CpsApiError, CpsClient, Enrollment, isCreationThrottle, retrying } from "../cps";
 import type { Progress } from "../lifecycle/progress";
 import { isTransient } from "../lifecycle/transient";
 import { JournalEntry, readJournal, removeJournal, ResourceIdentity, writeJournal } from "./create-journal";
@@ -174,9 +174,9 @@ export async function postEnrollment(
   const before = new Set(start.sameName.map((e) => e.id));
   const postStartedAt = new Date().toISOString();
   const entry: JournalEntry | undefined = identity ? { ...identity, contractId: inputs.contractId, commonName: inputs.commonName, postStartedAt } : undefined;
-  for (let attempt = 1; ; attempt++) {
-    if (entry) writeJournal(entry);
-    try {
+  return retrying(
+    async () => {
+      if (entry) writeJournal(entry);
       const result = await client.createEnrollment({
         contractId: inputs.contractId,
         enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }),
@@ -188,34 +188,39 @@ export async function postEnrollment(
       const changeId = result.changeIds.length > 0 ? Math.max(...result.changeIds) : null;
       progress(`created enrollment ${result.enrollmentId} (change ${changeId ?? "none"})`);
       return { enrollmentId: result.enrollmentId, changeId };
-    } catch (e) {
-      if (!isTransient(e)) {
-        if (identity) removeJournal(identity); // CPS answered: nothing was created
-        if (isDuplicateCommonNameConflict(e)) {
-          invalidateLiveEnrollments(client, inputs.contractId);
-          const holders = (await client.listEnrollments(inputs.contractId).catch(() => start.sameName)).filter((x) => sameCommonName(x, inputs));
-          if (holders.length > 0) {
-            const described = await withCreationTimes(client, holders);
-            throw new CodedError("DuplicateCommonName", duplicateCommonNameRefusal(e, inputs.commonName, described, start.journal), { cause: e });
+    },
+    {
+      attempts: CREATE_ATTEMPTS,
+      // Only when nothing landed is the POST sent again.
+      retryOn: async (e) => {
+        if (!isTransient(e)) {
+          if (identity) removeJournal(identity); // CPS answered: nothing was created
+          if (isDuplicateCommonNameConflict(e)) {
+            invalidateLiveEnrollments(client, inputs.contractId);
+            const holders = (await client.listEnrollments(inputs.contractId).catch(() => start.sameName)).filter((x) => sameCommonName(x, inputs));
+            if (holders.length > 0) {
+              const described = await withCreationTimes(client, holders);
+              throw new CodedError("DuplicateCommonName", duplicateCommonNameRefusal(e, inputs.commonName, described, start.journal), { cause: e });
+            }
           }
+          return false;
         }
-        throw e;
-      }
-      progress(`creating the enrollment failed (${plainMessage(e)}); checking whether CPS created it anyway`);
-      invalidateLiveEnrollments(client, inputs.contractId);
-      const appeared = (await client.listEnrollments(inputs.contractId)).filter((x) => !before.has(x.id) && sameCommonName(x, inputs));
-      if (appeared.length > 0) {
-        const described = await withCreationTimes(client, appeared);
-        throw new CodedError(
-          "AnotherEnrollmentHasCommonName",
-          `CPS did not answer the request that creates the enrollment (${plainMessage(e)}), and since it was sent ${describeSameName(described)} appeared with the common name ${inputs.commonName}. ` +
-            `It may be this resource's or another stack's create, so it is not taken. ${adoptAdvice(described)}`,
-          { cause: e },
-        );
-      }
-      if (attempt >= CREATE_ATTEMPTS) throw e;
-    }
-  }
+        progress(`creating the enrollment failed (${plainMessage(e)}); checking whether CPS created it anyway`);
+        invalidateLiveEnrollments(client, inputs.contractId);
+        const appeared = (await client.listEnrollments(inputs.contractId)).filter((x) => !before.has(x.id) && sameCommonName(x, inputs));
+        if (appeared.length > 0) {
+          const described = await withCreationTimes(client, appeared);
+          throw new CodedError(
+            "AnotherEnrollmentHasCommonName",
+            `CPS did not answer the request that creates the enrollment (${plainMessage(e)}), and since it was sent ${describeSameName(described)} appeared with the common name ${inputs.commonName}. ` +
+              `It may be this resource's or another stack's create, so it is not taken. ${adoptAdvice(described)}`,
+            { cause: e },
+          );
+        }
+        return true;
+      },
+    },
+  );
 }
 
 /** The engine has the id now (create returned, with or without partial state): the journal entry is done. */

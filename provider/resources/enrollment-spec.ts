@@ -6,6 +6,7 @@
  */
 import type { Enrollment, EnrollmentRequest } from "../cps";
 import { normalizeHostname } from "./hostnames";
+import { canonicalJson } from "./same-value";
 import {
   certificateNames,
   effectiveCertificateType,
@@ -100,7 +101,7 @@ export type ComparableView = Record<string, string>;
 /** Fields whose change needs a new enrollment (Pulumi replace). */
 export const REPLACE_FIELDS = ["commonName", "contractId", "validationType", "secureNetwork", "sniOnly"] as const;
 
-const canon = (v: unknown): string => JSON.stringify(v ?? null);
+const canon = (v: unknown): string => canonicalJson(v);
 const sortedLower = (xs: ReadonlyArray<string> | null | undefined): string[] => [...new Set((xs ?? []).map(normalizeHostname))].sort();
 const trimOrNull = (s: string | null | undefined): string | null => (s == null || s.trim() === "" ? null : s.trim());
 

@@ -13,14 +13,13 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CpsApiError, CpsClient, Enrollment } from "../cps";
-import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { rememberContract } from "../lifecycle/contract-watch";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
-import { waitUntil } from "../lifecycle/poll";
+import { acknowledgePostVerification, changeManagement, followChange as follow } from "../lifecycle/follow";
 import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
 import { parseInputs, pickKeys, progressOf } from "./check";
@@ -392,7 +391,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     // One status call and at most one info call: refresh never waits for anything.
     const change = await client.getChangeStatus(enrollmentId, pending.changeId);
     status = change.statusInfo.status;
-    const dv = findInput(change, INPUT.dvChallenges);
+    const dv = findInput(change, INPUT.letsEncryptChallenges);
     if (dv && isDvCoordination(status)) challenges = extractChallenges(await client.getDvChallenges(dv));
     const tp = findInput(change, INPUT.thirdPartyCertificate);
     if (tp) csrs = csrOutputs(await client.getThirdPartyCsrs(tp));
@@ -439,33 +438,30 @@ async function remove(id: string, props: Props): Promise<void> {
   }
   progress(`CPS is removing enrollment ${enrollmentId} from the network`);
   const deleteChange = result.changeIds.length > 0 ? Math.max(...result.changeIds) : undefined;
-  await waitUntil<true>(
-    async () => {
-      try {
-        await client.getEnrollment(enrollmentId);
-      } catch (e) {
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "deleted" };
+  const enrollmentGone = (): Promise<boolean> =>
+    client.getEnrollment(enrollmentId).then(
+      () => false,
+      (e: unknown) => {
+        if (e instanceof CpsApiError && e.status === 404) return true;
         throw e;
-      }
-      if (deleteChange === undefined) return { state: "deleting" };
-      const change = await client.getChangeStatus(enrollmentId, deleteChange).catch((e: unknown) => {
-        if (e instanceof CpsApiError && e.status === 404) return undefined;
-        throw e;
-      });
-      if (!change) return { state: "deleting" };
+      },
+    );
+  await follow<true>(
+    { cps: client, progress },
+    // Without a change id CPS named no change to follow: `before` answers every poll, nothing reads a change.
+    { enrollmentId, changeId: deleteChange ?? 0 },
+    [
       // Deleting can raise post-verification warnings (e.g. names still live): the delete was asked for, so acknowledge them (Terraform #759).
-      const post = findInput(change, INPUT.postVerificationWarnings);
-      if (post) {
-        await handleWarnings("post-verification", { client, enrollmentId, changeId: deleteChange, input: post, policy: "acknowledge-all", policyInput: "delete", progress });
-      }
-      const cm = findInput(change, INPUT.changeManagement);
-      if (cm) {
-        const info = await client.getChangeManagementInfo(cm);
-        await client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash ?? undefined);
-      }
-      return { state: describeChange(change) };
+      acknowledgePostVerification({ policy: "acknowledge-all", policyInput: "delete" }),
+      changeManagement({ acknowledge: true }),
+    ],
+    {
+      what: `deletion of enrollment ${enrollmentId}`,
+      timeoutMs: timeout,
+      // Done when the enrollment is gone, whatever the change says.
+      before: async () => ((await enrollmentGone()) ? { done: true, state: "deleted" } : deleteChange === undefined ? { state: "deleting" } : undefined),
+      onGone: () => ({ state: "deleting" }),
     },
-    { what: `deletion of enrollment ${enrollmentId}`, timeoutMs: timeout, progress },
   );
 }
 

@@ -15,6 +15,11 @@ function canonical(value: unknown): unknown {
   return value ?? null;
 }
 
+/** The value as JSON with object keys sorted (and undefined members left out): equal values, equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value));
+}
+
 export function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -100,7 +100,7 @@ it("a change that fails in a step without input is still reported, by its step's
   expect(enrollment?.pendingChanges?.map((p) => p.changeId)).toContain(c.changeId);
   const error = await outcome;
   expect(error).toBeInstanceOf(CpsChangeError);
-  expect(String(error)).toMatch(/deployment-window-expired|deployment window/i);
+  expect((error as Error).message).toMatch(/deployment-window-expired|deployment window/i);
   // First read, then list reads until the step's expected time, then the read that saw the failure.
   expect((await counts()).changes).toBeLessThanOrEqual(3);
 }, 120_000);

@@ -30,13 +30,6 @@ const DOCUMENTED_EXCEPTIONS: { fragment: string; why: string }[] = [
   { fragment: "class NetworkError extends Error", why: "transport.ts: Node's socket error, turned into CpsNetworkError (Unreachable/UntrustedCa)" },
   { fragment: 'req.destroy(new Error("timed out"))', why: "acme-session.ts: the socket's reason, which becomes part of the AcmeCaUnreachable message" },
   { fragment: "throw new RangeError(", why: "rate-limiter.ts: a bad limit, rewrapped by CpsClient as CpsConfigError (ProviderSettingInvalid)" },
-  // Inside the change-following loops that lifecycle/follow.ts replaces (#16, i16-follow): they get
-  // the code named here as handlers, and leave this list then.
-  { fragment: "throw new Error(changeManagementMessage(", why: "deployment.ts waitForNetwork: ChangeManagementRequired" },
-  { fragment: "waits for pre-verification warnings to be acknowledged", why: "dv-validation.ts wait: WarningsRefused" },
-  { fragment: "`Domain validation failed for enrollment", why: "dv-validation.ts wait: ValidationFailed" },
-  { fragment: "waits for your change-management acknowledgement. ", why: "certificate-upload.ts wait: ChangeManagementRequired" },
-  { fragment: "was cancelled (status ${describeChange(change)})", why: "lifecycle/enrollment-wait.ts: ChangeCancelled" },
 ];
 
 interface PlainError {
