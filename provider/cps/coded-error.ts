@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   EdgeHostnameInUse: "edge-hostname-in-use",
   EdgeHostnameWaitsForCertificate: "edge-hostname-waits-for-the-certificate",
   AnotherEnrollmentHasCommonName: "another-enrollment-has-this-common-name",
+  CreationThrottled: "creation-throttle",
   NoChangeForUpload: "third-party-upload-refused",
   UploadRefused: "third-party-upload-refused",
   AcmeCaUnreachable: "acme-ca-errors",
