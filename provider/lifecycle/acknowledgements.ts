@@ -3,7 +3,7 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import { CpsApiError, type AllowedInput, type CpsClient } from "../cps";
+import { isNotFound, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
@@ -26,7 +26,7 @@ export class WarningsRefusedError extends Error {
 }
 
 export interface WarningAckContext {
-  client: CpsClient;
+  client: CpsApi;
   enrollmentId: number;
   changeId: number;
   input: AllowedInput;
@@ -56,7 +56,7 @@ async function readWarnings(kind: "pre-verification" | "post-verification", ctx:
       const text = kind === "pre-verification" ? await ctx.client.getPreVerificationWarnings(input) : await ctx.client.getPostVerificationWarnings(input);
       return { text, input };
     } catch (error) {
-      if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) throw error;
+      if (!isNotFound(error) || attempt >= WARNING_INFO_404_ATTEMPTS) throw error;
       const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
       const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
       if (offered === undefined) return undefined;
@@ -93,7 +93,7 @@ export async function handleWarnings(kind: "pre-verification" | "post-verificati
 }
 
 /** Acknowledge change management with the validation result hash, so only what was reviewed goes to production. */
-export async function acknowledgeChangeManagement(client: CpsClient, input: AllowedInput, progress?: Progress): Promise<void> {
+export async function acknowledgeChangeManagement(client: CpsApi, input: AllowedInput, progress?: Progress): Promise<void> {
   const info = await client.getChangeManagementInfo(input);
   const hash = info.validationResultHash;
   await client.acknowledgeChangeManagement(input, "acknowledge", hash ?? undefined);

@@ -3,7 +3,7 @@
  * on — DV challenges issued, a third-party CSR ready — or until it needs no action (OV/EV, done).
  * Pre-verification warnings met on the way are acknowledged per policy.
  */
-import { CpsClient, ChangeStatus } from "../cps";
+import { CpsApi, ChangeStatus } from "../cps";
 import { failedChange } from "./failed-change";
 import { handleWarnings } from "./acknowledgements";
 import { extractChallenges, ExtractedChallenges } from "./challenges";
@@ -21,7 +21,7 @@ export interface ActionableChange {
 }
 
 export interface FollowChangeOptions extends PollTiming {
-  client: CpsClient;
+  client: CpsApi;
   enrollmentId: number;
   changeId: number;
   preVerificationWarnings: WarningPolicy;

@@ -13,7 +13,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { X509Certificate } from "crypto";
-import { AllowedInput, ChangeStatus, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import { AllowedInput, ChangeStatus, type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -69,7 +69,7 @@ function onNetwork(d: Deployment | undefined, entries: readonly ParsedEntry[]): 
 }
 
 /** undefined when nothing is deployed on that network (the client maps CPS's 404 to undefined). */
-function deployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+function deployment(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
   return network === "production" ? client.getProductionDeployment(enrollmentId) : client.getStagingDeployment(enrollmentId);
 }
 
@@ -129,7 +129,7 @@ interface FlowResult {
   acknowledgedWarnings: string[];
 }
 
-async function uploadedInChange(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<boolean> {
+async function uploadedInChange(client: CpsApi, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<boolean> {
   const history = await client.getChangeHistory(enrollmentId);
   const current = history.changes.find((c) => c.status === "incomplete");
   if (!current) return false;
@@ -138,7 +138,7 @@ async function uploadedInChange(client: CpsClient, enrollmentId: number, entries
 }
 
 /** The whole flow for one `up`: find the change, check, upload, follow it as far as asked. */
-async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: readonly ParsedEntry[], previous: Props, progress: Progress): Promise<FlowResult> {
+async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: readonly ParsedEntry[], previous: Props, progress: Progress): Promise<FlowResult> {
   const enrollmentId = inputs.enrollmentId;
   const enrollment = await client.getEnrollment(enrollmentId);
   const pending = latestPendingChange(enrollment);
@@ -197,7 +197,7 @@ async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: 
       try {
         change = await client.getChangeStatus(enrollmentId, changeId);
       } catch (e) {
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
+        if (isNotFound(e)) return { done: true, state: "change finished" };
         throw e;
       }
       throwIfFailed(enrollmentId, changeId, change);
@@ -253,7 +253,7 @@ function fingerprintsKey(entries: readonly ParsedEntry[]): string {
   return entries.map((e) => `${e.keyAlgorithm}:${certificateKeyFingerprint(e.leaf)}:${e.leaf.serialNumber}`).sort().join(",");
 }
 
-async function networkOutputs(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<{ staging: NetworkCertificates | null; production: NetworkCertificates | null }> {
+async function networkOutputs(client: CpsApi, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<{ staging: NetworkCertificates | null; production: NetworkCertificates | null }> {
   const [staging, production] = await Promise.all([deployment(client, enrollmentId, "staging"), deployment(client, enrollmentId, "production")]);
   return { staging: onNetwork(staging, entries), production: onNetwork(production, entries) };
 }
@@ -263,7 +263,7 @@ async function networkOutputs(client: CpsClient, enrollmentId: number, entries: 
  * enrollment's names, with the uploaded key algorithms, not expired. Further names are the user's own
  * choice here (the certificate is theirs), so "covers" rather than "exactly".
  */
-async function checkDeployed(client: CpsClient, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
+async function checkDeployed(client: CpsApi, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
   const [raw, enrollment] = await Promise.all([deployment(client, enrollmentId, network), client.getEnrollment(enrollmentId)]);
   const leaves = deployedCertificates(raw);
   const problems = deployedCertificateProblems(leaves, { names: enrollmentNames(enrollment), exactNames: false, keyAlgorithms: entries.map((e) => e.keyAlgorithm) }, new Date());
@@ -354,7 +354,8 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
     else if (!pending && typeof props.changeId === "number") changeStatus = "complete";
     return { id, props: { ...props, status: changeStatus, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
   } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
+    // The enrollment (or the change being read) is gone: so is what was uploaded into it.
+    if (isNotFound(e)) return { id: "", props: {} };
     throw e;
   }
 }

@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
-import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import { type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -104,12 +104,12 @@ function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo 
   };
 }
 
-async function fetchDeployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+async function fetchDeployment(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
   // The client answers undefined when nothing is deployed there (404).
   return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
 }
 
-async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
+async function deployedOn(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
   return describeDeployment(await fetchDeployment(client, enrollmentId, network));
 }
 
@@ -121,7 +121,7 @@ export interface EnrollmentNow {
   autoRenewalStartTime: string | null;
 }
 
-async function enrollmentNow(client: CpsClient, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
+async function enrollmentNow(client: CpsApi, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
   const pending = latestPendingChange(enrollment);
   const status = pending ? (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status : "active";
   return { status, pendingChangeId: pending?.changeId ?? null, changeType: pending?.changeType ?? null, autoRenewalStartTime: enrollment.autoRenewalStartTime ?? null };
@@ -151,7 +151,7 @@ function changeManagementMessage(enrollmentId: number, changeId: number): string
   );
 }
 
-async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progress: Progress): Promise<number | null> {
+async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress: Progress): Promise<number | null> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId);
   const pending = latestPendingChange(enrollment);
   if (!pending) return null;
@@ -166,7 +166,7 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
         change = await client.getChangeStatus(inputs.enrollmentId, changeId);
       } catch (e) {
         // A completed change can disappear from pending: check the network itself.
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "change finished" };
+        if (isNotFound(e)) return { done: true, state: "change finished" };
         throw e;
       }
       throwIfFailed(inputs.enrollmentId, changeId, change);
@@ -323,12 +323,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
   // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
   // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
-  try {
-    await client.getEnrollment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
-    throw e;
-  }
+  if ((await client.findEnrollment(enrollmentId)) === undefined) return { id: "", props: {} };
   const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
   return { id, props: { ...props, staging, production } };
 }

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ChangeStatus, CpsApiError, CpsClient } from "../cps";
+import { ChangeStatus, CpsApiError, type CpsApi, isNotFound } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
@@ -108,7 +108,7 @@ async function waitForPropagation(
  * https://techdocs.akamai.com/cps/reference/get-enrollment-history-changes) while its pending
  * changeType can still read like a certificate change; without the history, go by the changeType.
  */
-async function issuesCertificate(client: CpsClient, enrollmentId: number, changeType: string | null | undefined): Promise<boolean> {
+async function issuesCertificate(client: CpsApi, enrollmentId: number, changeType: string | null | undefined): Promise<boolean> {
   const history = await client.getChangeHistory(enrollmentId).catch(() => undefined);
   const current = history?.changes.find((c) => c.status === "incomplete");
   if (current) return current.action !== "update-network-configuration";
@@ -124,7 +124,7 @@ function fixAdvice(challengeType: DvValidationInputs["challengeType"], changeTyp
 }
 
 /** The per-domain state now, when the change still coordinates domain validation; undefined once it moved on. */
-async function currentDomains(client: CpsClient, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
+async function currentDomains(client: CpsApi, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
   const change = await client.getChangeStatus(enrollmentId, changeId);
   const dv = findInput(change, INPUT.dvChallenges);
   if (!dv || !isDvCoordination(change.statusInfo.status)) return undefined;
@@ -142,9 +142,9 @@ interface ValidationResult {
  * CPS answers 404 for the change of a deleted enrollment: say that the enrollment is gone (deleted
  * outside Pulumi) and how the next `up` recovers, instead of a bare 404 on the change.
  */
-async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeId: number | null, e: unknown): Promise<unknown> {
-  if (!(e instanceof CpsApiError && e.status === 404)) return e;
-  const gone = changeId === null ? true : await client.getEnrollment(enrollmentId).then(() => false, (err: unknown) => err instanceof CpsApiError && err.status === 404);
+async function enrollmentGoneOr(client: CpsApi, enrollmentId: number, changeId: number | null, e: unknown): Promise<unknown> {
+  if (!isNotFound(e)) return e;
+  const gone = changeId === null ? true : await client.findEnrollment(enrollmentId).then((found) => found === undefined, () => false);
   if (!gone) return e;
   return new Error(
     `Enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi${changeId !== null ? ` while this DvValidation waited for change ${changeId}` : ""}). ` +
@@ -153,7 +153,7 @@ async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeI
   );
 }
 
-async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
+async function validate(client: CpsApi, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId).catch(async (e: unknown) => {
     throw await enrollmentGoneOr(client, inputs.enrollmentId, null, e);
   });
@@ -230,7 +230,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
       } catch (e) {
         // (Transient failures are retried by waitUntil with a fresh status read.) It may have validated and moved on between our read and the acknowledgement (409/404
         // after the client's own retries): the next status read tells.
-        if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
+        if (!(isNotFound(e) || (e instanceof CpsApiError && e.status === 409))) throw e;
         progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
       }
       acknowledged = true;

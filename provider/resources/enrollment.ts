@@ -12,7 +12,7 @@
  * - delete: refuses to remove a certificate live on production unless allowed; waits until gone.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CpsApiError, CpsClient, Enrollment } from "../cps";
+import { type CpsApi, Enrollment, isNotFound, latestChangeId } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
@@ -124,7 +124,7 @@ function outputsFrom(
   };
 }
 
-async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
+async function followChange(client: CpsApi, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
   return waitForActionableChange({
     client,
     enrollmentId,
@@ -211,7 +211,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
       // which replaces the just-created change: follow the change the PUT leaves pending. A resumed
       // create whose inputs changed since is brought up to date the same way (its change is ours).
       const put = await client.updateEnrollment({ enrollmentId, enrollment: enrollmentRequest(inputs), allowCancelPendingChanges: true });
-      const pending = put.changeIds.length > 0 ? Math.max(...put.changeIds) : latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
+      const pending = latestChangeId(put) ?? latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
       if (pending !== undefined) changeId = pending;
       outs = { ...outs, pendingChangeId: changeId };
       progress(`applied mutual TLS settings (change ${changeId ?? "none"})`);
@@ -237,7 +237,7 @@ interface LiveLookup {
   reachable: boolean;
 }
 
-async function lookupLive(client: CpsClient, contractId: string, enrollmentId: number, progress: Progress): Promise<LiveLookup> {
+async function lookupLive(client: CpsApi, contractId: string, enrollmentId: number, progress: Progress): Promise<LiveLookup> {
   try {
     const byId = await liveEnrollments(client, contractId);
     const hit = byId.get(enrollmentId);
@@ -351,7 +351,8 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       invalidateLiveEnrollments(client, inputs.contractId);
       httpStatus = result.httpStatus;
       progress(httpStatus === 202 ? "CPS started a new change (new certificate or deployment)" : "CPS applied the update without a new certificate");
-      if (result.changeIds.length > 0) pending = { changeId: Math.max(...result.changeIds), changeType: null };
+      const started = latestChangeId(result);
+      if (started !== undefined) pending = { changeId: started, changeType: null };
       else pending = latestPendingChange(await client.getEnrollment(enrollmentId));
     }
     const actionable = pending ? await followChange(client, inputs, enrollmentId, pending.changeId, progress, timeout) : undefined;
@@ -372,13 +373,8 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
 async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const client = getClient();
   const enrollmentId = Number(id);
-  let live: Enrollment;
-  try {
-    live = await client.getEnrollment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
-    throw e;
-  }
+  const live = await client.findEnrollment(enrollmentId);
+  if (!live) return { id: "", props: {} };
   const previous = computedFrom(props);
   const pending = latestPendingChange(live);
   let challenges: ExtractedChallenges | undefined;
@@ -425,7 +421,7 @@ async function remove(id: string, props: Props): Promise<void> {
   try {
     result = await client.removeEnrollment({ enrollmentId, allowCancelPendingChanges: true });
   } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return;
+    if (isNotFound(e)) return;
     throw e;
   }
   if (typeof props.contractId === "string") invalidateLiveEnrollments(client, props.contractId.replace(/^ctr_/, ""));
@@ -434,18 +430,13 @@ async function remove(id: string, props: Props): Promise<void> {
     return;
   }
   progress(`CPS is removing enrollment ${enrollmentId} from the network`);
-  const deleteChange = result.changeIds.length > 0 ? Math.max(...result.changeIds) : undefined;
+  const deleteChange = latestChangeId(result);
   await waitUntil<true>(
     async () => {
-      try {
-        await client.getEnrollment(enrollmentId);
-      } catch (e) {
-        if (e instanceof CpsApiError && e.status === 404) return { done: true, state: "deleted" };
-        throw e;
-      }
+      if ((await client.findEnrollment(enrollmentId)) === undefined) return { done: true, state: "deleted" };
       if (deleteChange === undefined) return { state: "deleting" };
       const change = await client.getChangeStatus(enrollmentId, deleteChange).catch((e: unknown) => {
-        if (e instanceof CpsApiError && e.status === 404) return undefined;
+        if (isNotFound(e)) return undefined;
         throw e;
       });
       if (!change) return { state: "deleting" };

@@ -2,7 +2,7 @@
  * What to do about an API error, appended to its message where the API's own text does not say it
  * in this program's terms: a clock-skew 401, and CPS's duplicate common name refusal.
  */
-import { CpsApiError, type CpsClient } from "../cps";
+import { CpsApiError, type CpsApi } from "../cps";
 import { formatElapsed } from "../lifecycle/progress";
 
 function isClockSkew(e: CpsApiError): boolean {
@@ -52,7 +52,7 @@ export function needsHolderLookup(e: unknown): boolean {
 }
 
 /** The enrollment of `contractId` whose common name is `commonName` (for the duplicate-CN hint). */
-export async function holderOf(client: CpsClient, contractId: string, commonName: string): Promise<number | undefined> {
+export async function holderOf(client: CpsApi, contractId: string, commonName: string): Promise<number | undefined> {
   const wanted = commonName.toLowerCase();
   const list = await client.listEnrollments(contractId.replace(/^ctr_/, ""));
   return list.filter((e) => e.csr.cn.toLowerCase() === wanted).sort((a, b) => a.id - b.id)[0]?.id;

@@ -12,7 +12,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CpsApiError, type CpsClient, type EdgeHostnameItem } from "../cps";
+import { CpsApiError, type CpsApi, type EdgeHostnameItem } from "../cps";
 import { SECURE_NETWORK_SUFFIX, type EdgeHostnameSecureNetwork } from "../cps/schemas/edge-hostname";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -93,7 +93,7 @@ function outputsOf(i: Inputs, props: Props, item: EdgeHostnameItem): Props {
   return { ...props, ...i, ...computed };
 }
 
-async function waitForProductionCertificate(cps: CpsClient, enrollmentId: number, progress: Progress, deadlineMs: number): Promise<void> {
+async function waitForProductionCertificate(cps: CpsApi, enrollmentId: number, progress: Progress, deadlineMs: number): Promise<void> {
   await waitUntil(
     async () => {
       const deployed = await cps.getProductionDeployment(enrollmentId);
@@ -103,7 +103,7 @@ async function waitForProductionCertificate(cps: CpsClient, enrollmentId: number
   );
 }
 
-async function waitForActive(cps: CpsClient, i: Inputs, id: string, progress: Progress, deadlineMs: number): Promise<EdgeHostnameItem> {
+async function waitForActive(cps: CpsApi, i: Inputs, id: string, progress: Progress, deadlineMs: number): Promise<EdgeHostnameItem> {
   return waitUntil(
     async () => {
       const item = await cps.edgeHostnames.get(id, i.contractId, i.groupId);
@@ -116,7 +116,7 @@ async function waitForActive(cps: CpsClient, i: Inputs, id: string, progress: Pr
 }
 
 /** The existing edge hostname with this name, if any. */
-async function findByName(cps: CpsClient, i: Inputs): Promise<EdgeHostnameItem | undefined> {
+async function findByName(cps: CpsApi, i: Inputs): Promise<EdgeHostnameItem | undefined> {
   const items = await cps.edgeHostnames.list(i.contractId, i.groupId);
   return items.find((item) => normalizeHostname(item.domainPrefix) === i.domainPrefix && normalizeHostname(item.domainSuffix) === suffixOf(i));
 }
