@@ -8,22 +8,19 @@
  * A new order or CSR (a CPS renewal) replaces the certificate. Certificates are not revoked on
  * delete: CPS may still serve them until the next one is deployed.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
-import { txtLookup } from "./provider-config";
 import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 
 export const acmeCertificateInputsSchema = z
   .object({
@@ -44,9 +41,25 @@ export const acmeCertificateInputsSchema = z
   })
   .strict();
 type Inputs = z.output<typeof acmeCertificateInputsSchema>;
-type Props = Record<string, unknown>;
 
-async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress): Promise<void> {
+/** What AcmeCertificate outputs besides its inputs. */
+export interface AcmeCertificateOutputs {
+  /** The leaf certificate (PEM). */
+  certificatePem: string;
+  /** Its intermediates (PEM), the leaf's issuer first. */
+  trustChainPem: string;
+  /** Leaf and intermediates (PEM). */
+  fullChainPem: string;
+  keyAlgorithm: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  subjectAltNames: string[];
+  issuer: string;
+  publicKeyFingerprint: string;
+}
+
+async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress, ctx: ResourceContext): Promise<void> {
   const authorizations = (await client.getAuthorizations(order)).filter((a) => a.status !== "valid");
   const work = await Promise.all(
     authorizations.map(async (authz) => {
@@ -58,7 +71,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
   );
   if (work.length === 0) return;
   if (inputs.propagationCheck) {
-    const lookup = txtLookup(inputs.dnsResolvers);
+    const lookup = ctx.txtLookup(inputs.dnsResolvers);
     await waitUntil<true>(
       async () => {
         const checks = await checkTxtRecords(lookup, work);
@@ -81,7 +94,8 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
 }
 
 /** Drive the order to `valid` and download the chain (leaf first). */
-async function issue(inputs: Inputs, progress: Progress): Promise<string> {
+async function issue(inputs: Inputs, ctx: ResourceContext): Promise<string> {
+  const progress = ctx.progress;
   const client = await acmeSession({
     directoryUrl: inputs.directoryUrl,
     accountKeyPem: inputs.accountKeyPem,
@@ -93,7 +107,7 @@ async function issue(inputs: Inputs, progress: Progress): Promise<string> {
     throw new Error(`ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
   }
   if (order.status === "pending") {
-    await validateAuthorizations(client, order, inputs, progress);
+    await validateAuthorizations(client, order, inputs, progress, ctx);
     order = await client.getOrder(order);
   }
   if (order.status === "ready") {
@@ -103,13 +117,12 @@ async function issue(inputs: Inputs, progress: Progress): Promise<string> {
   return client.getCertificate(order);
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(acmeCertificateInputsSchema, props);
-  const progress = progressOf(props, "acme-certificate");
+async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; raw: Given<z.input<typeof acmeCertificateInputsSchema>> }) {
+  const progress = ctx.progress;
   const deadline = timeoutMs(inputs.timeout, 10 * 60_000);
   let timer: NodeJS.Timeout | undefined;
   const chainPem = await Promise.race([
-    issue(inputs, progress),
+    issue(inputs, ctx),
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`ACME issuance did not finish within ${String(inputs.timeout)}; run \`pulumi up\` again to resume`)), deadline);
     }),
@@ -123,8 +136,8 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
   const summary = summarize(leaf.cert);
   progress(`issued ${summary.serialNumber} for ${summary.subjectAltNames.join(", ")} (expires ${summary.notAfter})`);
-  const outs: Props = {
-    ...props,
+  const outs = {
+    ...raw,
     certificatePem: canonicalPem(leaf.cert),
     trustChainPem: chain.join(""),
     fullChainPem: canonicalPem(leaf.cert) + chain.join(""),
@@ -139,25 +152,25 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   return { id: `${inputs.orderUrl}#${summary.serialNumber}`, outs };
 }
 
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  const replaceable = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;
-  if (hasUnknowns(news)) return { changes: true, replaces: replaceable.filter((k) => hasUnknowns(news[k])) };
-  const inputs = parseInputs(acmeCertificateInputsSchema, news);
-  const replaces = replaceable.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
-  const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
-  const changed = replaces.length > 0 || others.some((k) => !sameValue(olds[k], news[k]));
-  return { changes: changed, replaces };
-}
+const REPLACEABLE = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;
 
-export const acmeCertificateProvider = resourceProvider(acmeCertificateInputsSchema, {
-  diff,
+export const acmeCertificateProvider = defineResource<typeof acmeCertificateInputsSchema, AcmeCertificateOutputs>({
+  name: "acme-certificate",
+  inputs: acmeCertificateInputsSchema,
+  diffUnknown: (news) => ({ changes: true, replaces: REPLACEABLE.filter((k) => hasUnknowns(news[k])) }),
+  async diff(_ctx, { olds, news: inputs, raw: news }) {
+    const replaces = REPLACEABLE.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
+    const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
+    const changed = replaces.length > 0 || others.some((k) => !sameValue(olds[k], news[k]));
+    return { changes: changed, replaces };
+  },
   create,
   /** Settings only (timeouts, resolvers): the certificate stays. */
-  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  async update(_ctx, { olds, raw: news }) {
     return { outs: { ...olds, ...news } };
   },
   /** The certificate is immutable; nothing to refresh. */
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  async read(_ctx, { id, props }) {
     return { id, props };
   },
   /** Not revoked: CPS may still serve it until its successor is deployed. */

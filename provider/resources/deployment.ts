@@ -4,7 +4,6 @@
  * validation result hash when told to, applying a deployment schedule, and optionally checking the
  * edge with a real TLS handshake. Read reports what is deployed now and never blocks.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
 import { type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
@@ -15,7 +14,6 @@ import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination } from "../lifecycle/statuses";
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { CodedError } from "./coded-error";
 import { liveOnProductionRefusal } from "./delete-refusal";
@@ -23,9 +21,8 @@ import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf,
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { certificatesPemInput, expecting, hostInput, serverNameInput } from "./strict-inputs";
-import { getClient } from "./provider-config";
-import { diffFollower } from "./follower-diff";
-import { resourceProvider } from "./resource-provider";
+import { diffFollower, followerDiffWhileUnknown } from "./follower-diff";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 
 export const deploymentInputsSchema = z
   .object({
@@ -50,7 +47,7 @@ export const deploymentInputsSchema = z
   .strict();
 export type DeploymentInputs = z.output<typeof deploymentInputsSchema>;
 
-type Props = Record<string, unknown>;
+type Schema = typeof deploymentInputsSchema;
 
 /** What is deployed on one network, as outputs. */
 export interface DeployedCertificateInfo {
@@ -224,6 +221,22 @@ async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress
   return changeId;
 }
 
+/** What Deployment outputs besides its inputs. */
+export interface DeploymentOutputs {
+  /** The change followed to the network; null when the enrollment had none pending. */
+  changeId: number | null;
+  /** What is on staging now (null when nothing is). */
+  staging: DeployedCertificateInfo | null;
+  /** What is on production now (null when nothing is). */
+  production: DeployedCertificateInfo | null;
+  /** The TLS check against the edge, with `verify`. */
+  verification: TlsVerifyResult | null;
+  /** The enrollment once this Deployment is done. */
+  enrollment: EnrollmentNow | null;
+}
+
+type DeploymentState = Given<z.input<Schema>> & DeploymentOutputs;
+
 async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<TlsVerifyResult | null> {
   if (!inputs.verify) return null;
   return verifyTlsEndpoint({
@@ -234,8 +247,8 @@ async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<
   });
 }
 
-async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress): Promise<Props> {
-  const client = getClient();
+async function deploy(ctx: ResourceContext, props: Given<z.input<Schema>>, inputs: DeploymentInputs): Promise<DeploymentState> {
+  const { cps: client, progress } = ctx;
   const changeId = await waitForNetwork(client, inputs, progress);
   const [stagingRaw, productionRaw, enrollment] = await Promise.all([
     fetchDeployment(client, inputs.enrollmentId, "staging"),
@@ -247,7 +260,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
   const newer = latestPendingChange(enrollment);
-  const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
+  const outs: DeploymentState = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
   if (newer && newer.changeId !== changeId) {
     // The enrollment already describes a newer change (a renewal that just opened): the next `up` follows and checks it.
     progress(`change ${newer.changeId} opened meanwhile; the certificate on ${inputs.network} is checked against it by the next \`pulumi up\``);
@@ -272,66 +285,63 @@ function idOf(inputs: DeploymentInputs): string {
  * Deploy, keeping the resource in state when it fails (partial state): with the outputs known so far,
  * or, when only the TLS check failed, with everything that is deployed.
  */
-async function deployKeepingState(id: string, before: Props, props: Props, inputs: DeploymentInputs): Promise<Props> {
+async function deployKeepingState(ctx: ResourceContext, id: string, before: Record<string, unknown>, props: Given<z.input<Schema>>, inputs: DeploymentInputs): Promise<DeploymentState> {
   let outs = before;
   return keepInState(id, () => outs, async () => {
     try {
-      outs = await deploy(props, inputs, progressOf(props, "deployment"));
+      const done = await deploy(ctx, props, inputs);
+      outs = done;
+      return done;
     } catch (e) {
-      const partial = (e as { outs?: Props }).outs;
+      const partial = partialOutputs(e);
       if (partial) outs = partial;
       throw e;
     }
-    return outs;
   });
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(deploymentInputsSchema, props);
-  const id = idOf(inputs);
-  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
-  return { id, outs };
+/** The outputs known when deploy failed after reading the networks (a certificate mismatch, a failed TLS check). */
+function partialOutputs(e: unknown): Record<string, unknown> | undefined {
+  if (typeof e !== "object" || e === null || !("outs" in e)) return undefined;
+  const outs: unknown = e.outs;
+  return typeof outs === "object" && outs !== null ? { ...outs } : undefined;
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  const inputs = parseInputs(deploymentInputsSchema, news);
-  return { outs: await deployKeepingState(id, { ...olds, ...news }, news, inputs) };
-}
-
-/**
- * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
- * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
- * and a Deployment's delete refuses while the certificate is live on production.
- */
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(deploymentInputsSchema, olds, news);
-}
-
-/**
- * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
- * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
- */
-async function remove(id: string, props: Props): Promise<void> {
-  if (props.allowDeleteWhileDeployed === true) return;
-  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
-  const production = await deployedOn(getClient(), enrollmentId, "production");
-  if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
-}
-
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
-  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
-  // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
-  // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
-  if ((await client.findEnrollment(enrollmentId)) === undefined) return { id: "", props: {} };
-  const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
-  return { id, props: { ...props, staging, production } };
-}
-
-export const deploymentProvider = resourceProvider(deploymentInputsSchema, {
-  diff,
-  create,
-  update,
-  read,
-  delete: remove,
+export const deploymentProvider = defineResource<Schema, DeploymentOutputs>({
+  name: "deployment",
+  inputs: deploymentInputsSchema,
+  diffUnknown: followerDiffWhileUnknown,
+  /**
+   * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
+   * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
+   * and a Deployment's delete refuses while the certificate is live on production.
+   */
+  diff: (ctx, { olds, news, raw }) => diffFollower(ctx, deploymentInputsSchema, olds, raw, news),
+  async create(ctx, { inputs, raw: props }) {
+    const id = idOf(inputs);
+    const outs = await deployKeepingState(ctx, id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
+    return { id, outs };
+  },
+  async update(ctx, { id, olds, news: inputs, raw: news }) {
+    return { outs: await deployKeepingState(ctx, id, { ...olds, ...news }, news, inputs) };
+  },
+  /**
+   * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
+   * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
+   */
+  async delete(ctx, { id, props }) {
+    if (props.allowDeleteWhileDeployed === true) return;
+    const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+    const production = await deployedOn(ctx.cps, enrollmentId, "production");
+    if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
+  },
+  async read(ctx, { id, props }) {
+    const client = ctx.cps;
+    const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+    // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
+    // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
+    if ((await client.findEnrollment(enrollmentId)) === undefined) return { id: "", props: {} };
+    const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
+    return { id, props: { ...props, staging, production } };
+  },
 });

@@ -4,7 +4,6 @@
  * exist (Terraform #620, #794). Before telling CPS the challenges are in place it checks that the
  * TXT records are visible at the zone's authoritative servers (or configured resolvers).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ChangeStatus, CpsApiError, type CpsApi, isNotFound } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
@@ -17,15 +16,13 @@ import { PollStep, waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
 import type { WarningPolicy } from "../lifecycle/warnings";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { expecting, resolverInput } from "./strict-inputs";
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
-import { getClient, txtLookup } from "./provider-config";
-import { diffFollower } from "./follower-diff";
+import { diffFollower, followerDiffWhileUnknown } from "./follower-diff";
 import { withDeprecatedNames } from "./deprecated-inputs";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 
 export const dvValidationInputsSchema = withDeprecatedNames(
   z
@@ -46,7 +43,21 @@ export const dvValidationInputsSchema = withDeprecatedNames(
 );
 export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
 
-type Props = Record<string, unknown>;
+type Schema = typeof dvValidationInputsSchema;
+
+/** What DvValidation outputs besides its inputs. */
+export interface DvValidationOutputs {
+  /** The enrollment validated. */
+  enrollmentId: number;
+  /** The change validated; null when the enrollment had none pending (already issued). */
+  changeId: number | null;
+  /** The change's status when validation finished (`active` when there was none). */
+  status: string;
+  /** The names validated, sorted. */
+  validatedDomains: string[];
+  /** CPS's per-domain validation state, as last read. */
+  domainStatus: Record<string, DomainValidationState>;
+}
 
 /** How often a waiting DvValidation re-reads the per-domain validation state. */
 const DOMAIN_REFRESH_MS = 20_000;
@@ -78,6 +89,7 @@ async function waitForPropagation(
   inputs: DvValidationInputs,
   progress: Progress,
   refresh: () => Promise<Record<string, DomainValidationState>>,
+  txtLookup: ResourceContext["txtLookup"],
 ): Promise<void> {
   let expected = Object.entries(challenges.dnsChallenges)
     .filter(([domain]) => !isDomainValidated(challenges.domainStatus[domain]))
@@ -153,7 +165,8 @@ async function enrollmentGoneOr(client: CpsApi, enrollmentId: number, changeId: 
   );
 }
 
-async function validate(client: CpsApi, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
+async function validate(ctx: ResourceContext, inputs: DvValidationInputs): Promise<ValidationResult> {
+  const { cps: client, progress } = ctx;
   const enrollment = await client.getEnrollment(inputs.enrollmentId).catch(async (e: unknown) => {
     throw await enrollmentGoneOr(client, inputs.enrollmentId, null, e);
   });
@@ -222,7 +235,7 @@ async function validate(client: CpsApi, inputs: DvValidationInputs, progress: Pr
         lastDomainsAt = Date.now();
         return lastDomains;
       };
-      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress, refresh);
+      if (inputs.challengeType === "dns-01" && inputs.propagationCheck) await waitForPropagation(challenges, inputs, progress, refresh, ctx.txtLookup);
       reportValidatedByAkamai(lastDomains);
       try {
         await client.acknowledgeDvChallenges(dv);
@@ -270,56 +283,47 @@ async function validate(client: CpsApi, inputs: DvValidationInputs, progress: Pr
   }
 }
 
-function outputs(props: Props, inputs: DvValidationInputs, r: ValidationResult): Props {
+function outputs(props: Given<z.input<Schema>>, inputs: DvValidationInputs, r: ValidationResult) {
   return { ...props, enrollmentId: inputs.enrollmentId, changeId: r.changeId, status: r.status, validatedDomains: r.validatedDomains, domainStatus: r.domainStatus };
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(dvValidationInputsSchema, props);
-  const progress = progressOf(props, "validation");
-  const id = `${inputs.enrollmentId}`;
-  let outs: Props = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
-  return keepInState(id, () => outs, async () => {
-    outs = outputs(props, inputs, await validate(getClient(), inputs, progress));
-    return { id, outs };
-  });
-}
-
-async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  const inputs = parseInputs(dvValidationInputsSchema, news);
-  const progress = progressOf(news, "validation");
-  let outs: Props = { ...olds, ...news };
-  return keepInState(id, () => outs, async () => {
-    outs = outputs(news, inputs, await validate(getClient(), inputs, progress));
-    return { outs };
-  });
-}
-
-/** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(dvValidationInputsSchema, olds, news);
-}
-
-/** Reports the current state; never waits. */
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
-  const enrollmentId = Number(props.enrollmentId ?? id);
-  try {
-    const enrollment = await client.getEnrollment(enrollmentId);
-    const pending = latestPendingChange(enrollment);
-    if (!pending || pending.changeId !== props.changeId) return { id, props };
-    const change = await client.getChangeStatus(enrollmentId, pending.changeId);
-    return { id, props: { ...props, status: change.statusInfo.status } };
-  } catch {
-    return { id, props };
-  }
-}
-
-export const dvValidationProvider = resourceProvider(dvValidationInputsSchema, {
-  diff,
-  create,
-  update,
-  read,
+export const dvValidationProvider = defineResource<Schema, DvValidationOutputs>({
+  name: "validation",
+  inputs: dvValidationInputsSchema,
+  diffUnknown: followerDiffWhileUnknown,
+  /** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
+  diff: (ctx, { olds, news, raw }) => diffFollower(ctx, dvValidationInputsSchema, olds, raw, news),
+  async create(ctx, { inputs, raw: props }) {
+    const id = `${inputs.enrollmentId}`;
+    // Until validation is done, state records that it started (partial state on failure).
+    let outs: Record<string, unknown> = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
+    return keepInState(id, () => outs, async () => {
+      const done = outputs(props, inputs, await validate(ctx, inputs));
+      outs = done;
+      return { id, outs: done };
+    });
+  },
+  async update(ctx, { id, olds, news: inputs, raw: news }) {
+    let outs: Record<string, unknown> = { ...olds, ...news };
+    return keepInState(id, () => outs, async () => {
+      const done = outputs(news, inputs, await validate(ctx, inputs));
+      outs = done;
+      return { outs: done };
+    });
+  },
+  /** Reports the current state; never waits. */
+  async read(ctx, { id, props }) {
+    const enrollmentId = Number(props.enrollmentId ?? id);
+    try {
+      const enrollment = await ctx.cps.getEnrollment(enrollmentId);
+      const pending = latestPendingChange(enrollment);
+      if (!pending || pending.changeId !== props.changeId) return { id, props };
+      const change = await ctx.cps.getChangeStatus(enrollmentId, pending.changeId);
+      return { id, props: { ...props, status: change.statusInfo.status } };
+    } catch {
+      return { id, props };
+    }
+  },
   /** Validation has nothing to undo in CPS: removing it only forgets it. */
-  async delete(): Promise<void> {},
+  async delete() {},
 });

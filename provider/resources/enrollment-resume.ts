@@ -21,10 +21,8 @@ import { invalidateLiveEnrollments } from "./live-enrollments";
 import { normalizeHostname } from "./hostnames";
 import { currentSettings } from "./provider-config";
 
-type Props = Record<string, unknown>;
-
 /** The resource's identity from the keys the SDK adds (`__cpsStack`, `__cpsName`); undefined when either is missing. */
-export function identityOf(client: CpsApi, props: Props): ResourceIdentity | undefined {
+export function identityOf(client: CpsApi, props: { readonly [key: string]: unknown; readonly __cpsStack?: unknown; readonly __cpsName?: unknown }): ResourceIdentity | undefined {
   const stack = props.__cpsStack;
   const name = props.__cpsName;
   if (typeof stack !== "string" || stack === "" || typeof name !== "string" || name === "") return undefined;
