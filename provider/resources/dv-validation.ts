@@ -45,17 +45,23 @@ export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
 
 type Schema = typeof dvValidationInputsSchema;
 
-/** What DvValidation outputs besides its inputs. */
+/**
+ * What DvValidation outputs, declared once: the provider writes them and the SDK's `DvValidation`
+ * class declares its output properties from this interface (sdk/dv-validation.ts).
+ */
 export interface DvValidationOutputs {
   /** The enrollment validated. */
   enrollmentId: number;
-  /** The change validated; null when the enrollment had none pending (already issued). */
+  /** The change that was validated (null when nothing was pending). */
   changeId: number | null;
-  /** The change's status when validation finished (`active` when there was none). */
+  /** The change's status when validation finished. */
   status: string;
-  /** The names validated, sorted. */
+  /** The names the CA validated. */
   validatedDomains: string[];
-  /** CPS's per-domain validation state, as last read. */
+  /**
+   * CPS's per-domain validation state when validation finished, by domain. A name Akamai validated
+   * itself (it is CNAMEd to this certificate's edge hostname, no token of yours) has `validatedByAkamai: true`.
+   */
   domainStatus: Record<string, DomainValidationState>;
 }
 
