@@ -2,7 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 export type { DnsChallenge, HttpChallenge, DomainValidationState as DomainValidationStatus } from "../provider/lifecycle/challenges";
-export type { DeployedCertificateInfo as DeployedCertificate } from "../provider/resources/deployment";
+export type { DeployedCertificateInfo as DeployedCertificate, EnrollmentNow as DeploymentEnrollment } from "../provider/resources/deployment";
 export type { TlsVerifyResult as TlsVerification } from "../provider/lifecycle/tls-verify";
 
 /**

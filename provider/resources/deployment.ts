@@ -112,9 +112,13 @@ async function deployedOn(client: CpsApi, enrollmentId: number, network: "stagin
 
 /** The enrollment as it is once this Deployment is done (the Enrollment resource's outputs date from its own, earlier step). */
 export interface EnrollmentNow {
+  /** The enrollment's status: `active` when nothing is pending, else the pending change's status. */
   status: string;
+  /** The pending change, if any. */
   pendingChangeId: number | null;
+  /** The pending change's type (`renewal`, `modify-san`, ...). */
   changeType: string | null;
+  /** When CPS will start the automatic renewal. */
   autoRenewalStartTime: string | null;
 }
 
@@ -221,18 +225,25 @@ async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress
   return changeId;
 }
 
-/** What Deployment outputs besides its inputs. */
+/**
+ * What Deployment outputs besides its inputs, declared once: the provider writes them and the SDK's
+ * `Deployment` class declares its output properties from this interface (sdk/deployment.ts).
+ */
 export interface DeploymentOutputs {
-  /** The change followed to the network; null when the enrollment had none pending. */
+  /** The change that was deployed (null when nothing was pending). */
   changeId: number | null;
-  /** What is on staging now (null when nothing is). */
+  /** What is on staging now. */
   staging: DeployedCertificateInfo | null;
-  /** What is on production now (null when nothing is). */
+  /** What is on production now. */
   production: DeployedCertificateInfo | null;
-  /** The TLS check against the edge, with `verify`. */
-  verification: TlsVerifyResult | null;
-  /** The enrollment once this Deployment is done. */
+  /**
+   * The enrollment once this Deployment finished: its status (`active` when nothing is pending),
+   * pending change and `autoRenewalStartTime`. The Enrollment resource's own `status`/`pendingChangeId`
+   * describe it when the Enrollment's step ran, before validation and deployment.
+   */
   enrollment: EnrollmentNow | null;
+  /** The TLS check result when `verify` is set. */
+  verification: TlsVerifyResult | null;
 }
 
 type DeploymentState = Given<z.input<Schema>> & DeploymentOutputs;
