@@ -109,8 +109,8 @@ export type DefinedProvider<Schema extends z.ZodType, O extends object> = Requir
 /**
  * State as this provider wrote it. The one place state is typed: every version of this package
  * wrote these keys with these types (outputs are only ever added), so a key is either missing
- * (older state, an import through `read`) or of its declared type; `Bag` makes each one optional
- * for the operations to default.
+ * (older state, an import through `read`) or of its declared type; `State` makes each output
+ * optional for the operations to default.
  */
 function stored<Schema extends z.ZodType, O>(props: Record<string, unknown>): State<Schema, O> {
   return props as State<Schema, O>;
