@@ -21,6 +21,7 @@ import {
   type Deployment,
   deploymentSchema,
   type EdgeDnsApi,
+  type EdgeHostnameItem,
   type EdgeHostnamesApi,
   type Enrollment,
   type EnrollmentChangeResult,
@@ -114,7 +115,7 @@ export class FakeCps implements CpsApi {
   }
 
   /** The next call of `operation` fails this way (a queue: one fault per call). */
-  failNext(operation: "createEnrollment" | "updateEnrollment" | "removeEnrollment" | "acknowledge", fault: Fault): void {
+  failNext(operation: "createEnrollment" | "updateEnrollment" | "removeEnrollment" | "acknowledge" | "createEdgeHostname" | "deleteEdgeHostname", fault: Fault): void {
     this.faults.set(operation, [...(this.faults.get(operation) ?? []), fault]);
   }
 
@@ -136,11 +137,36 @@ export class FakeCps implements CpsApi {
     updateRecordSet: async () => undefined,
     deleteRecordSet: async () => undefined,
   };
+  /** Secure edge hostnames (PAPI), by id. */
+  readonly hostnames = new Map<string, EdgeHostnameItem>();
+  private nextHostname = 1;
   readonly edgeHostnames: EdgeHostnamesApi = {
-    create: async () => "ehn_1",
-    get: async () => undefined,
-    list: async () => [],
-    delete: async () => undefined,
+    create: async (_contractId, _groupId, body) => {
+      this.requests.push("POST /papi/v1/edgehostnames");
+      const fault = this.fault("createEdgeHostname");
+      const id = `ehn_${this.nextHostname++}`;
+      if (fault?.kind !== "status") {
+        const domainSuffix = body.domainSuffix;
+        this.hostnames.set(id, { edgeHostnameId: id, edgeHostnameDomain: `${body.domainPrefix}.${domainSuffix}`, domainPrefix: body.domainPrefix, domainSuffix, status: "ACTIVE" });
+      }
+      if (fault?.kind === "lost") throw new CpsNetworkError({ code: "ECONNRESET", method: "POST", path: "/papi/v1/edgehostnames", reason: "socket hang up after the request was written" });
+      if (fault?.kind === "status") throw new CpsApiError({ status: fault.status, method: "POST", path: "/papi/v1/edgehostnames" });
+      return id;
+    },
+    get: async (id) => {
+      this.requests.push(`GET /papi/v1/edgehostnames/${id}`);
+      return this.hostnames.get(id);
+    },
+    list: async () => {
+      this.requests.push("GET /papi/v1/edgehostnames");
+      return [...this.hostnames.values()];
+    },
+    delete: async (prefix, suffix) => {
+      this.requests.push(`DELETE /hapi/v1/dns-zones/${suffix}/edge-hostnames/${prefix}`);
+      const fault = this.fault("deleteEdgeHostname");
+      if (fault?.kind === "status") throw new CpsApiError({ status: fault.status, method: "DELETE", path: `/hapi/v1/dns-zones/${suffix}/edge-hostnames/${prefix}`, ...(fault.detail ? { detail: fault.detail } : {}) });
+      for (const [id, h] of this.hostnames) if (h.domainPrefix === prefix && h.domainSuffix === suffix) this.hostnames.delete(id);
+    },
   };
 
   async listEnrollments(contractId: string): Promise<Enrollment[]> {
