@@ -71,6 +71,19 @@ export function providerText(kind: Kind): Promise<string> {
   return text;
 }
 
+/** Hosts still running: stopped on the bench's exit too, so a failed or interrupted run leaves no process behind. */
+const live = new Set<DynamicProviderHost>();
+let exitHookInstalled = false;
+function trackForExit(host: DynamicProviderHost): void {
+  live.add(host);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // stop() kills the child (SIGKILL) synchronously before resolving; 'exit' runs no async work.
+  process.once("exit", () => {
+    for (const h of live) void h.stop();
+  });
+}
+
 export async function startBenchHost(options: BenchHostOptions): Promise<BenchHost> {
   ensureSelfLink();
   const output: string[] = [];
@@ -80,7 +93,14 @@ export async function startBenchHost(options: BenchHostOptions): Promise<BenchHo
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "time-warp.js")}`.trim();
   }
   const host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env, onOutput: (_s, line) => output.push(line) });
-  await host.configure(options.config);
+  trackForExit(host);
+  try {
+    await host.configure(options.config);
+  } catch (e) {
+    await host.stop();
+    live.delete(host);
+    throw e;
+  }
   const check = async (kind: Kind, name: string, inputs: PropertyMap, olds: PropertyMap = {}): Promise<PropertyMap> => {
     const news = { ...inputs, __cpsName: name, __provider: await providerText(kind) };
     const checked = await host.check(urnOf(kind, name), olds, news);
@@ -101,6 +121,9 @@ export async function startBenchHost(options: BenchHostOptions): Promise<BenchHo
       const checked = await check(kind, name, inputs, priorInputs);
       return host.diff(id, urnOf(kind, name), priorOutputs, checked, priorInputs);
     },
-    stop: () => host.stop(),
+    stop: async () => {
+      await host.stop();
+      live.delete(host);
+    },
   };
 }

@@ -1,7 +1,12 @@
 /**
  * The baseline of scenario 1: what the Terraform `akamai` provider does today, reproduced with our
- * CpsClient so only the strategy differs. Fixed 10 s polling (in CPS time, so divided by the time
- * scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent once.
+ * CpsClient so only the strategy differs. Fixed 10 s polling per resource (in CPS time, so divided
+ * by the time scale here), retries on GETs only (429/5xx/network, exponential from 1 s), POSTs sent
+ * once: a POST answered 429 fails its resource, as in Terraform. No client-side budget.
+ *
+ * One concession, so the comparison is about polling rather than about the throttle: creations
+ * wait for CPS's five-minute creation window (the client's creation queue, given the window in
+ * real ms by the caller), as a user re-running `terraform apply` after each 409 would end up doing.
  */
 import { CpsApiError, CpsBudgetTimeoutError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
 import { extractChallenges } from "../provider/lifecycle/challenges";
@@ -23,7 +28,7 @@ export interface TerraformRun {
   wallMs: number;
 }
 
-export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown }): Promise<TerraformRun> {
+export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown; onPhase?: (phase: string) => void }): Promise<TerraformRun> {
   const { client, scale, zone } = o;
   const get = async <T>(fn: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -44,10 +49,13 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   };
   const inputs = enrollmentInputsSchema.parse(o.inputs);
   const started = Date.now();
+  const phase = o.onPhase ?? (() => undefined);
+  phase("creating the enrollment");
   const created = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }) });
   const enrollmentId = created.enrollmentId;
   const changeId = Math.max(...created.changeIds);
   // akamai_cps_dv_enrollment: wait for the challenges
+  phase(`change ${changeId}: waiting for challenges`);
   const coordinating = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.dvChallenges) && isDvCoordination(c.statusInfo.status));
   const dv = findInput(coordinating, INPUT.dvChallenges)!;
   const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
@@ -56,15 +64,25 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
     await client.edgeDns.createRecordSet(zone, { name: c.recordName, type: "TXT", ttl: 60, rdata: [`"${c.value}"`] });
   }
   // akamai_cps_dv_validation, then waiting for the network as a deployment would
-  await client.acknowledgeDvChallenges(dv);
+  phase(`change ${changeId}: acknowledging the challenges`);
+  // akamai_cps_dv_validation reads the change first and acknowledges only while CPS still offers the
+  // input: CPS's own DNS recheck may have validated the records already (then the POST answers 409).
+  const before = await get(() => client.getChangeStatus(enrollmentId, changeId, { throwOnError: true }));
+  const stillOffered = findInput(before, INPUT.dvChallenges);
+  if (stillOffered && isDvCoordination(before.statusInfo.status)) await client.acknowledgeDvChallenges(stillOffered);
+  phase(`change ${changeId}: waiting for issuance`);
   await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));
+  phase(`change ${changeId}: waiting for staging`);
   const onStaging = await pollUntil(changeId, enrollmentId, (c) => !!findInput(c, INPUT.changeManagement) || isComplete(c));
   const cm = findInput(onStaging, INPUT.changeManagement);
   if (cm) {
     const info = await get(() => client.getChangeManagementInfo(cm));
+    phase(`change ${changeId}: acknowledging change management`);
     await client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash);
+    phase(`change ${changeId}: waiting for production`);
     await pollUntil(changeId, enrollmentId, isComplete);
   }
   await get(() => client.getProductionDeployment(enrollmentId));
   return { changeId, enrollmentId, wallMs: Date.now() - started };
 }
+

@@ -1,9 +1,11 @@
 /**
- * `npm run demo`: from a fresh clone to a deployed, verified certificate, with no Akamai account
- * and no Pulumi account. Starts the CPS emulator (builtin CA, real DNS, TLS edge listeners) on
- * ephemeral loopback ports, points the quickstart program (root Pulumi.yaml) at it, and runs
- * `pulumi up` — with the Pulumi CLI when it is on PATH, otherwise with this project's local engine.
- * Exits 0 only when the TLS check against the production edge passed.
+ * `npm run demo`: from a fresh clone to a site served with its new certificate, with no Akamai
+ * account and no Pulumi account. Starts the CPS emulator (builtin CA, real DNS, TLS edge listeners)
+ * on ephemeral loopback ports, points the quickstart program (root Pulumi.yaml: a `Certificate`
+ * with Edge DNS, a secure edge hostname and the site's CNAME to it) at it, and runs `pulumi up` —
+ * with the Pulumi CLI when it is on PATH, otherwise with this project's local engine. Then it checks
+ * the site as a user would (demo/site-check.ts): the site's name through the emulator's DNS and
+ * its CNAME, TLS with SNI = the site's name, chain, name and expiry. Exits 0 only when that passed.
  */
 import { spawnSync, spawn } from "child_process";
 import { randomBytes } from "crypto";
@@ -13,6 +15,7 @@ import * as path from "path";
 import { startEmulator, RunningEmulator } from "../emulator";
 import { runEngine, unwrapSecrets, PropertyValue } from "../engine";
 import { prepareWorkDir, runWithPulumiCli } from "../automation/run";
+import { checkSite } from "./site-check";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const STACK = "demo";
@@ -134,13 +137,20 @@ async function main(): Promise<number> {
       say("\nThe demo failed: see the messages above.");
       return 1;
     }
-    const check = String(outputs.tlsCheck ?? "");
+    const site = String(outputs.siteName ?? `www.${ZONE}`);
     say("");
-    say(`Certificate for ${(outputs.subjectAltNames as string[] | undefined)?.join(", ") ?? "?"}`);
+    say(`Certificate for ${(outputs.subjectAltNames as string[] | undefined)?.join(", ") ?? "?"} (${String(outputs.phase)})`);
     say(`  enrollment ${String(outputs.enrollmentId)}, serial ${String(outputs.serialNumber)}, not after ${String(outputs.notAfter)}`);
-    say(`TLS check against the production edge: ${check}`);
+    say(`  edge hostname ${String(outputs.edgeHostname)}; the Deployment's own check of the production edge: ${String(outputs.tlsCheck)}`);
+    // What a user checks next: the site, by its name, through DNS. The emulator's DNS answers the
+    // edge hostname with its loopback address; the production listener's port stands in for 443.
+    const productionPort = Number(emulator.production.split(":").pop());
+    say(`Checking https://${site}/ as a browser would (DNS ${emulator.dns}, port ${productionPort} for 443, the emulator's CA as the trusted root):`);
+    const result = await checkSite({ site, dnsServer: emulator.dns, port: productionPort, caPem: fs.readFileSync(emulator.edgeRoots, "utf8") });
+    for (const step of result.steps) say(`  ${step}`);
+    say(`Site check: ${result.summary}`);
     say(`Done in ${Math.round((Date.now() - started) / 1000)} s.`);
-    return check.startsWith("OK") ? 0 : 1;
+    return result.ok ? 0 : 1;
   } catch (e) {
     say(`\nThe demo failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

@@ -155,7 +155,15 @@ export class Certificate extends pulumi.ComponentResource {
       const { cnameFrom = [], domainPrefix = commonName, ...rest } = edgeHostname;
       this.edgeHostname = new SecureEdgeHostname(
         name,
-        { ...rest, contractId: enrollmentArgs.contractId, enrollmentId: this.enrollment.enrollmentId, domainPrefix, secureNetwork: enrollmentArgs.secureNetwork ?? "enhanced-tls" },
+        {
+          ...rest,
+          contractId: enrollmentArgs.contractId,
+          enrollmentId: this.enrollment.enrollmentId,
+          domainPrefix,
+          secureNetwork: enrollmentArgs.secureNetwork ?? "enhanced-tls",
+          // A destroy deletes the edge hostname and the CNAMEs before the Deployment: same opt-in.
+          allowDeleteWhileDeployed: enrollmentArgs.allowDeleteWhileDeployed,
+        },
         { parent: this, dependsOn: [this.deployment] },
       );
       if (cnameFrom.length > 0 && typeof dns === "function") {
@@ -163,7 +171,7 @@ export class Certificate extends pulumi.ComponentResource {
       }
       for (const from of cnameFrom) {
         if (typeof dns === "function") break;
-        this.cnameRecords.push(new EdgeDnsCnameRecord(`${name}-cname-${from}`, { zone: dns.edgeDnsZone, name: from, target: this.edgeHostname.edgeHostname }, { parent: this }));
+        this.cnameRecords.push(new EdgeDnsCnameRecord(`${name}-cname-${from}`, { zone: dns.edgeDnsZone, name: from, target: this.edgeHostname.edgeHostname, enrollmentId: this.enrollment.enrollmentId, allowDeleteWhileDeployed: enrollmentArgs.allowDeleteWhileDeployed }, { parent: this }));
       }
     }
     this.enrollmentId = this.enrollment.enrollmentId;

@@ -11,6 +11,14 @@ export interface EdgeDnsCnameRecordArgs {
   target: pulumi.Input<string>;
   /** Seconds, 30 to 86400 (default 300). */
   ttl?: pulumi.Input<number>;
+  /**
+   * The enrollment whose certificate the target edge hostname serves. With it, `pulumi destroy`
+   * refuses to delete the CNAME while that certificate is live on production: a destroy deletes
+   * the CNAME first, and the site would stop reaching the certificate (docs/troubleshooting.md#delete-refused).
+   */
+  enrollmentId?: pulumi.Input<number>;
+  /** Let the delete go ahead while `enrollmentId`'s certificate is live on production (default false). */
+  allowDeleteWhileDeployed?: pulumi.Input<boolean>;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface EdgeDnsCnameRecordArgs {
  *
  * ## Example usage
  * ```ts
- * new cps.EdgeDnsCnameRecord("www", { zone: "example.com", name: "www.example.com", target: edge.edgeHostname });
+ * new cps.EdgeDnsCnameRecord("www", { zone: "example.com", name: "www.example.com", target: edge.edgeHostname, enrollmentId: cert.enrollmentId });
  * ```
  */
 export class EdgeDnsCnameRecord extends pulumi.dynamic.Resource {

@@ -20,6 +20,12 @@ export interface SecureEdgeHostnameArgs {
   ipVersionBehavior?: pulumi.Input<"IPV4" | "IPV6_COMPLIANCE" | "IPV6_PERFORMANCE">;
   /** Bound on waiting for the certificate on production and for the hostname to become active (default `30m`). */
   timeout?: pulumi.Input<Duration>;
+  /**
+   * Let `pulumi destroy` (or a replacement) delete it while the enrollment's certificate is live on
+   * production. Default false: a destroy deletes the edge hostname before the `Deployment`, so
+   * it refuses on its own, and nothing is deleted (docs/troubleshooting.md#delete-refused).
+   */
+  allowDeleteWhileDeployed?: pulumi.Input<boolean>;
 }
 
 /**
@@ -27,6 +33,7 @@ export interface SecureEdgeHostnameArgs {
  * the Property Manager API once the enrollment's certificate is on production (so it never gets an
  * unusable slot), then waited for until Akamai reports it active. Changing any input replaces it.
  * Akamai refuses to delete an edge hostname that an active property uses; the error says what to do.
+ * While its certificate is live on production the delete refuses too, unless `allowDeleteWhileDeployed`.
  *
  * ## Example usage
  * ```ts

@@ -1,9 +1,12 @@
 /**
- * A DV certificate validated with DNS-01 records in Cloudflare DNS, then deployed to production.
- *
- * Same pattern as every DNS provider: one TXT record per domain declared outside apply(), values
- * from the Enrollment's `dnsChallenges`, DvValidation `dependsOn` the records, Deployment after it.
+ * A DV certificate validated with DNS-01 records in Cloudflare DNS, then deployed to production,
+ * in one `Certificate` declaration: the component calls `dns` once per name (when the program runs,
+ * so `pulumi preview` lists the records), validates once they exist and deploys after validation.
  * The Cloudflare provider reads its API token from `cloudflare:apiToken` (or CLOUDFLARE_API_TOKEN).
+ *
+ * The site's CNAME to a secure edge hostname (`edgeHostname` on the component) goes in Cloudflare
+ * too: `cloudflare.DnsRecord` of type CNAME with `content: cert.edgeHostnameDomain` (set
+ * `edgeHostname: { groupId, productId }` without `cnameFrom`, which is for Edge DNS zones).
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,7 +19,7 @@ const domain = config.require("domain"); // e.g. example.com
 const names = config.getObject<string[]>("names") ?? [`www.${domain}`, domain]; // lower-case
 const contact = { firstName: "Ada", lastName: "Lovelace", email: config.get("contactEmail") ?? `hostmaster@${domain}`, phone: "+1 617 555 0100" };
 
-const cert = new cps.Enrollment("www", {
+const cert = new cps.Certificate("www", {
   contractId,
   commonName: names[0]!,
   sans: names.slice(1),
@@ -24,24 +27,22 @@ const cert = new cps.Enrollment("www", {
   techContact: contact,
   organization: { name: "Example Inc.", country: "US" },
   csr: { c: "US", o: "Example Inc." },
+  dns: (name, record, opts) =>
+    new cloudflare.DnsRecord(
+      name,
+      {
+        zoneId,
+        name: record.recordName,
+        type: "TXT",
+        ttl: record.ttl,
+        content: record.value,
+        comment: "ACME challenge for Akamai CPS (managed by Pulumi)",
+      },
+      opts,
+    ),
 });
 
-const records = names.map(
-  (d) =>
-    new cloudflare.DnsRecord(`acme-${d}`, {
-      zoneId,
-      name: cert.dnsChallenges.apply((c) => c[d]!.recordName),
-      type: "TXT",
-      ttl: 60,
-      content: cert.dnsChallenges.apply((c) => c[d]!.value),
-      comment: "ACME challenge for Akamai CPS (managed by Pulumi)",
-    }),
-);
-
-const validation = new cps.DvValidation("www", { enrollmentId: cert.enrollmentId }, { dependsOn: records });
-
-const deployment = new cps.Deployment("www", { enrollmentId: cert.enrollmentId, network: "production" }, { dependsOn: validation });
-
 export const enrollmentId = cert.enrollmentId;
-export const serialNumber = deployment.production.apply((p) => p?.serialNumber);
-export const notAfter = deployment.production.apply((p) => p?.notAfter);
+export const phase = cert.phase;
+export const serialNumber = cert.deployment.production.apply((p) => p?.serialNumber);
+export const notAfter = cert.deployment.production.apply((p) => p?.notAfter);

@@ -1,9 +1,11 @@
 /**
- * A DV certificate validated with DNS-01 records in Amazon Route 53, then deployed to production.
+ * A DV certificate validated with DNS-01 records in Amazon Route 53, then deployed to production,
+ * in one `Certificate` declaration. The component calls `dns` once per name, when the program runs
+ * (so `pulumi preview` lists the records), with the record's name, value and TTL as Outputs; it
+ * waits for the records before validating, and deploys after validation.
  *
- * Pattern: one TXT record per domain, declared outside apply() so that `pulumi preview` lists them;
- * only the record values come from the Enrollment's outputs. DvValidation waits for the records
- * (dependsOn) and Deployment waits for the validation.
+ * With the parts instead (Enrollment, your records, DvValidation, Deployment) see the README's
+ * Usage section and examples/test-on-staging.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,7 +25,7 @@ const contact = {
 
 const zone = aws.route53.getZoneOutput({ name: zoneName, privateZone: false });
 
-const cert = new cps.Enrollment("www", {
+const cert = new cps.Certificate("www", {
   contractId,
   commonName: names[0]!,
   sans: names.slice(1),
@@ -33,25 +35,24 @@ const cert = new cps.Enrollment("www", {
   techContact: contact,
   organization: { name: "Example Inc.", country: "US" },
   csr: { c: "US", o: "Example Inc." },
+  // One Route 53 TXT record per name; `opts` makes it a child of the component.
+  dns: (name, record, opts) =>
+    new aws.route53.Record(
+      name,
+      {
+        zoneId: zone.zoneId,
+        name: record.recordName,
+        type: "TXT",
+        ttl: record.ttl,
+        records: [record.value],
+        // Take over an _acme-challenge record left by an earlier certificate instead of failing.
+        allowOverwrite: true,
+      },
+      opts,
+    ),
 });
 
-const records = names.map(
-  (d) =>
-    new aws.route53.Record(`acme-${d}`, {
-      zoneId: zone.zoneId,
-      name: cert.dnsChallenges.apply((c) => c[d]!.recordName),
-      type: "TXT",
-      ttl: 60,
-      records: [cert.dnsChallenges.apply((c) => c[d]!.value)],
-      // Take over an _acme-challenge record left by an earlier certificate instead of failing.
-      allowOverwrite: true,
-    }),
-);
-
-const validation = new cps.DvValidation("www", { enrollmentId: cert.enrollmentId }, { dependsOn: records });
-
-const deployment = new cps.Deployment("www", { enrollmentId: cert.enrollmentId, network: "production" }, { dependsOn: validation });
-
 export const enrollmentId = cert.enrollmentId;
-export const serialNumber = deployment.production.apply((p) => p?.serialNumber);
-export const notAfter = deployment.production.apply((p) => p?.notAfter);
+export const phase = cert.phase;
+export const serialNumber = cert.deployment.production.apply((p) => p?.serialNumber);
+export const notAfter = cert.deployment.production.apply((p) => p?.notAfter);

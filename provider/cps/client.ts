@@ -116,7 +116,7 @@ export class CpsClient implements CpsApi {
         });
       new RateLimiter(limit, clock);
     } catch (error) {
-      throw new CpsConfigError(`rate limit: ${(error as Error).message}`);
+      throw new CpsConfigError(`rate limit: ${(error as Error).message}`, { code: "ProviderSettingInvalid" });
     }
     const injectedClock = internals.clock?.now !== undefined || internals.clock?.sleep !== undefined;
     const limiterFor = (scope: string, budget: RateLimit | readonly RateLimit[]): RateLimiter =>
@@ -126,7 +126,7 @@ export class CpsClient implements CpsApi {
       baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
       maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
     };
-    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new CpsConfigError("retry.maxAttempts: expected a positive integer");
+    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new CpsConfigError("retry.maxAttempts: expected a positive integer", { code: "ProviderSettingInvalid" });
     const sink: LogFn = options.log ?? (() => undefined);
     const log: LogFn = (level, message) => sink(level, redact(message));
     const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
@@ -275,12 +275,12 @@ function loadCa(options: CpsClientOptions): string | undefined {
     try {
       parts.push(fs.readFileSync(options.caCertPath, "utf8"));
     } catch (error) {
-      throw new CpsConfigError(`caCertPath: cannot read ${options.caCertPath} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new CpsConfigError(`caCertPath: cannot read ${options.caCertPath} (${(error as NodeJS.ErrnoException).code ?? "error"})`, { code: "UntrustedCa" });
     }
   }
   if (parts.length === 0) return undefined;
   const pem = parts.join("\n");
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new CpsConfigError("caCertPem/caCertPath: expected a PEM certificate");
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new CpsConfigError("caCertPem/caCertPath: expected a PEM certificate", { code: "UntrustedCa" });
   return pem;
 }
 

@@ -1,6 +1,6 @@
 /** CPS v2 API client layer: everything other layers may import from provider/cps. */
 export { CpsClient, type CpsClientOptions, type CpsClientInternals } from "./client";
-export { CodedError } from "./coded-error";
+export { CodedError, ERROR_CODES, FORMER_CODES, codeOf, plainMessage, troubleshootingLink, type ErrorCode } from "./coded-error";
 export { type CpsApi, type EdgeDnsApi, type EdgeHostnamesApi, isNotFound, latestChangeId } from "./api";
 export { CpsApiError, CpsChangeError, CpsConfigError, CpsInputError, CpsNetworkError, CpsResponseError } from "./errors";
 export { parseTrailingId, parseChangeLocation } from "./ids";
@@ -23,7 +23,7 @@ export {
   type RequestPriority,
   type BudgetState,
 } from "./rate-limiter";
-export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext } from "./request-context";
+export { withRequestContext, currentRequestContext, deadlineIn, type RequestContext, type WaitHints } from "./request-context";
 export { CpsBudgetTimeoutError } from "./budget-error";
 export { DEFAULT_BUDGET_WAIT_MS } from "./budget-wait";
 export { DEFAULT_RETRY, TRANSIENT_ACK_MAX_ATTEMPTS, backoffDelayMs, parseRetryAfterHeader, parseRetryAfterDetail, type RetryPolicy } from "./retry";

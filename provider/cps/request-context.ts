@@ -22,6 +22,22 @@ export interface RequestContext {
   requestsPerMinute?: () => number;
   /** Shared by nested contexts: when a budget line was last printed, so one wait prints one every so often. */
   lastBudgetNotice?: { at: number };
+  /** The wait (lifecycle/poll.ts) these requests belong to: what its reads tell its loop. */
+  wait?: WaitHints;
+}
+
+/**
+ * One wait's bookkeeping between its loop and the reads it makes (lifecycle/contract-watch.ts):
+ * actions of ours reset its interval, a read served from a shared list makes it one consumer of the
+ * budget with every other wait of that list, and what CPS is doing sets how often it need read.
+ */
+export interface WaitHints {
+  /** Non-GET requests of this wait that CPS accepted (acknowledgements, uploads, schedules). */
+  actions: number;
+  /** Set while the wait is served by a shared read (a contract's list): waits with one key pace as one. */
+  sharedKey?: string;
+  /** The interval the wait's last read calls for, given what CPS is doing; the loop's backoff applies below it. */
+  intervalMs?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

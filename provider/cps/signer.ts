@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { CpsInputError } from "./errors";
+import { CodedError } from "./coded-error";
 
 /**
  * EdgeGrid v1 (EG1-HMAC-SHA256) signing (https://techdocs.akamai.com/developer/docs/authenticate-with-edgegrid), on top of the crypto and canonicalisation
@@ -26,7 +27,7 @@ function loadHelpers(): EdgeGridHelpers {
   const dir = path.dirname(require.resolve("akamai-edgegrid"));
   const loaded: unknown = require(path.join(dir, "src", "helpers.js"));
   if (!isHelpers(loaded)) {
-    throw new Error("akamai-edgegrid/src/helpers.js does not export the expected signing helpers");
+    throw new CodedError("Unexpected", "akamai-edgegrid/src/helpers.js does not export the expected signing helpers");
   }
   return loaded;
 }

@@ -13,5 +13,6 @@ export function refuseUnverifiedTls(env: NodeJS.ProcessEnv = process.env): void 
     "NODE_TLS_REJECT_UNAUTHORIZED=0 is set: Node would not verify the Akamai API server's certificate, and the client would send your EdgeGrid credentials to whoever answers. " +
       "Unset NODE_TLS_REJECT_UNAUTHORIZED; to trust a private or corporate CA, set pulumi-akamai-cps:caCertPath (or PULUMI_AKAMAI_CPS_CA_CERT_PATH) to its PEM file. " +
       "See docs/troubleshooting.md#credentials-sent-unverified.",
+    { code: "CredentialsSentUnverified" },
   );
 }

@@ -1,7 +1,7 @@
 import * as https from "node:https";
 import * as tls from "node:tls";
 import type { IncomingHttpHeaders } from "node:http";
-import { CpsApiError, CpsNetworkError } from "./errors";
+import { CpsApiError, CpsNetworkError, TLS_VERIFY_ERROR } from "./errors";
 import type { EdgeGridCredentials } from "./credentials";
 import { EdgeGridSigner } from "./signer";
 import type { BudgetState, RateLimiter, ReleaseSlot } from "./rate-limiter";
@@ -89,7 +89,6 @@ interface RawResponse {
 /** Connection errors that happen before a byte of the request is written: safe to retry a POST. */
 const PRE_WRITE_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
-const TLS_VERIFY_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 /** Node's codes for "the chain ends at a CA this process does not trust" (not a hostname mismatch). */
 const UNTRUSTED_CA = new Set(["SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
 
@@ -99,6 +98,7 @@ function untrustedCaHint(code: string): string {
     : "";
 }
 
+/** Node's socket error before it becomes a CpsNetworkError (internal: never leaves this file). */
 class NetworkError extends Error {
   constructor(
     readonly code: string,
@@ -182,6 +182,8 @@ export class Transport {
         release();
         if (raw.status >= 200 && raw.status < 300) {
           this.options.limiter.succeeded();
+          // An action of ours: the wait it belongs to reads the change afresh and polls short again.
+          if (request.method !== "GET" && context.wait !== undefined) context.wait.actions++;
           return { ...raw, target };
         }
         const error = this.toApiError(request.method, target, raw);
@@ -207,7 +209,7 @@ export class Transport {
         }
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
-        failure = new CpsNetworkError({ code: error.code, method: request.method, path: target, reason: error.message + untrustedCaHint(error.code) });
+        failure = new CpsNetworkError({ errno: error.code, method: request.method, path: target, reason: error.message + untrustedCaHint(error.code) });
         reason = `network error ${error.code}`;
         // A certificate that fails verification will fail the same way again.
         retryable = !TLS_VERIFY_ERROR.test(error.code) && (idempotent || PRE_WRITE_ERRORS.has(error.code));
@@ -297,7 +299,7 @@ export class Transport {
           res.on("error", (error: NodeJS.ErrnoException) => reject(new NetworkError(error.code ?? "ERESPONSE", error.message)));
         },
       );
-      req.on("timeout", () => req.destroy(Object.assign(new Error(`no response within ${this.options.requestTimeoutMs} ms`), { code: "ETIMEDOUT" })));
+      req.on("timeout", () => req.destroy(new NetworkError("ETIMEDOUT", `no response within ${this.options.requestTimeoutMs} ms`)));
       req.on("error", (error: NodeJS.ErrnoException) => reject(new NetworkError(error.code ?? "ENETWORK", error.message)));
       req.end(body);
     });

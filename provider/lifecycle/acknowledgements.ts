@@ -3,12 +3,13 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import { isNotFound, type AllowedInput, type CpsApi } from "../cps";
+import { CodedError, isNotFound, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
 
-export class WarningsRefusedError extends Error {
+export class WarningsRefusedError extends CodedError {
+  override readonly name: string = "WarningsRefusedError";
   constructor(
     readonly kind: "pre-verification" | "post-verification",
     readonly enrollmentId: number,
@@ -17,11 +18,11 @@ export class WarningsRefusedError extends Error {
     policyInput: string,
   ) {
     super(
+      "WarningsRefused",
       `CPS raised ${kind} warnings on enrollment ${enrollmentId} (change ${changeId}) that the ${policyInput} policy does not allow:\n` +
         describeWarnings(refused) +
         `\nReview them; to accept, add their IDs to ${policyInput} (or set it to "acknowledge-all") and run \`pulumi up\` again.`,
     );
-    this.name = "WarningsRefusedError";
   }
 }
 

@@ -8,6 +8,7 @@ import { failedChange } from "./failed-change";
 import { handleWarnings } from "./acknowledgements";
 import { extractChallenges, ExtractedChallenges } from "./challenges";
 import { waitUntil, PollTiming } from "./poll";
+import { readChange } from "./contract-watch";
 import type { Progress } from "./progress";
 import { describeChange, findInput, INPUT, isCancelled, isComplete, isDvCoordination, isPastIssuance } from "./statuses";
 import type { WarningPolicy } from "./warnings";
@@ -41,7 +42,7 @@ export function throwIfFailed(enrollmentId: number, changeId: number, change: Ch
 export async function waitForActionableChange(o: FollowChangeOptions): Promise<ActionableChange> {
   return waitUntil<ActionableChange>(
     async () => {
-      const change = await o.client.getChangeStatus(o.enrollmentId, o.changeId);
+      const change = await readChange(o.client, { enrollmentId: o.enrollmentId, changeId: o.changeId });
       throwIfFailed(o.enrollmentId, o.changeId, change);
       const state = describeChange(change);
       const pre = findInput(change, INPUT.preVerificationWarnings);

@@ -6,7 +6,7 @@
  * with this wait's deadline and progress, so a request that waits for the account's API budget is
  * bounded by the wait's timeout and says so in the wait's progress lines.
  */
-import { currentRequestContext, deadlineIn, withRequestContext } from "../cps";
+import { CodedError, currentRequestContext, plainMessage, deadlineIn, withRequestContext, type ErrorCode, type WaitHints } from "../cps";
 import { formatElapsed, Progress } from "./progress";
 import { isTransient } from "./transient";
 
@@ -41,24 +41,28 @@ export interface WaitOptions extends PollTiming {
    * the change first, so an acknowledgement that did land is not sent twice.
    */
   retryOn?: (error: unknown) => boolean;
+  /** The code of the timeout error (default `WaitTimedOut`), e.g. `DnsNotPropagated` for a DNS wait. */
+  timeoutCode?: ErrorCode;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends CodedError {
+  override readonly name: string = "WaitTimeoutError";
   constructor(
     readonly what: string,
     readonly elapsedMs: number,
     readonly lastState: string,
     readonly lastDetail?: string,
+    code: ErrorCode = "WaitTimedOut",
   ) {
     super(
+      code,
       `Timed out after ${formatElapsed(elapsedMs)} waiting for ${what}; last state: ${lastState}` +
         (lastDetail ? ` (${lastDetail})` : "") +
         ". Run `pulumi up` again to resume waiting, or raise the timeout input.",
     );
-    this.name = "WaitTimeoutError";
   }
 }
 
@@ -70,11 +74,25 @@ export class WaitTimeoutError extends Error {
  */
 export const POLL_BUDGET_SHARE = 0.75;
 
-let activeWaits = 0;
+const activeWaits = new Set<WaitHints>();
 
 /** Waits currently polling in this process (diagnostics, tests). */
 export function activeWaitCount(): number {
-  return activeWaits;
+  return activeWaits.size;
+}
+
+/**
+ * Readers of the account budget among the waits: one per wait reading on its own, one per shared
+ * read (a contract's list, lifecycle/contract-watch.ts) however many waits it serves.
+ */
+export function pollConsumers(): number {
+  const shared = new Set<string>();
+  let own = 0;
+  for (const wait of activeWaits) {
+    if (wait.sharedKey !== undefined) shared.add(wait.sharedKey);
+    else own++;
+  }
+  return own + shared.size;
 }
 
 /** The shortest interval this wait may poll at given the account budget and the other waits. */
@@ -87,15 +105,16 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /** Poll `step` until it returns `done`, with adaptive backoff, printing progress on every state change. */
 export async function waitUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions): Promise<T> {
-  activeWaits++;
+  const hints: WaitHints = { actions: 0 };
+  activeWaits.add(hints);
   try {
-    return await pollUntil(step, options);
+    return await pollUntil(step, options, hints);
   } finally {
-    activeWaits--;
+    activeWaits.delete(hints);
   }
 }
 
-async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions): Promise<T> {
+async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptions, hints: WaitHints): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const min = options.minIntervalMs ?? 500;
@@ -109,7 +128,9 @@ async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptio
   let lastPrinted = started;
   const retryOn = options.retryOn ?? isTransient;
   const budgetPerMinute = currentRequestContext().requestsPerMinute;
+  let actionsSeen = 0;
   const requestContext = {
+    wait: hints,
     deadline: deadlineIn(options.timeoutMs, now),
     ...(options.progress ? { notify: (line: string) => options.progress!(`${options.what}: ${line}`) } : {}),
   };
@@ -119,7 +140,7 @@ async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptio
       result = await withRequestContext(requestContext, step);
     } catch (e) {
       if (!retryOn(e)) throw e;
-      result = { state: "CPS did not answer", detail: e instanceof Error ? e.message : String(e) };
+      result = { state: "CPS did not answer", detail: plainMessage(e) };
     }
     const t = now();
     const elapsed = t - started;
@@ -136,11 +157,19 @@ async function pollUntil<T>(step: () => Promise<PollStep<T>>, options: WaitOptio
       options.progress?.(line);
       lastPrinted = t;
     }
+    // After an action of ours (an acknowledgement, an upload), CPS answers soon: read short again,
+    // whatever the state or the step's expected duration said before.
+    const acted = hints.actions !== actionsSeen;
+    if (acted) interval = min;
+    actionsSeen = hints.actions;
     lastState = result.state;
     lastDetail = result.detail;
-    if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail);
+    if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(options.what, elapsed, result.state, result.detail, options.timeoutCode);
     const remaining = options.timeoutMs - elapsed;
-    const paced = budgetPerMinute !== undefined ? Math.max(interval, budgetPacedIntervalMs(budgetPerMinute(), activeWaits)) : interval;
+    const paced = Math.max(
+      budgetPerMinute !== undefined ? Math.max(interval, budgetPacedIntervalMs(budgetPerMinute(), pollConsumers())) : interval,
+      acted ? 0 : (hints.intervalMs ?? 0),
+    );
     await sleep(Math.min(paced, Math.max(remaining, 0)));
     interval = Math.min(max, Math.round(interval * factor));
   }

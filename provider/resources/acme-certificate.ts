@@ -21,6 +21,7 @@ import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
 import { defineResource, type Given, type ResourceContext } from "./define-resource";
+import { CodedError } from "./coded-error";
 
 export const acmeCertificateInputsSchema = z
   .object({
@@ -65,7 +66,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
     authorizations.map(async (authz) => {
       const domain = authz.identifier.value.toLowerCase();
       const challenge = authz.challenges.find((c) => c.type === "dns-01");
-      if (!challenge) throw new Error(`the CA offers no dns-01 challenge for ${domain}`);
+      if (!challenge) throw new CodedError("AcmeRequestRefused", `the CA offers no dns-01 challenge for ${domain}`);
       return { domain, challenge, recordName: `_acme-challenge.${domain}`, value: await client.getChallengeKeyAuthorization(challenge) };
     }),
   );
@@ -79,7 +80,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
         if (missing.length === 0) return { done: true, state: "all TXT records visible" };
         return { state: `${missing.length} of ${checks.length} TXT record(s) not visible`, detail: missing.map((m) => m.reason).join("; ") };
       },
-      { what: "dns-01 records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, minIntervalMs: 250, maxIntervalMs: 5000 },
+      { what: "dns-01 records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, minIntervalMs: 250, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
     );
   }
   for (const w of work) {
@@ -87,7 +88,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
       if (w.challenge.status === "pending") await client.completeChallenge(w.challenge);
       await client.waitForValidStatus(w.challenge);
     } catch (e) {
-      throw new Error(`the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
+      throw new CodedError("AcmeValidationFailed", `the CA could not validate ${w.domain} (TXT ${w.recordName} = "${w.value}"): ${acmeErrorText(e)}`, { cause: e });
     }
   }
   progress(`validated ${work.map((w) => w.domain).join(", ")}`);
@@ -104,7 +105,7 @@ async function issue(inputs: Inputs, ctx: ResourceContext): Promise<string> {
   });
   let order = await client.getOrder(orderRef(inputs.orderUrl));
   if (order.status === "invalid") {
-    throw new Error(`ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
+    throw new CodedError("AcmeOrderInvalid", `ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
   }
   if (order.status === "pending") {
     await validateAuthorizations(client, order, inputs, progress, ctx);
@@ -124,14 +125,14 @@ async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; r
   const chainPem = await Promise.race([
     issue(inputs, ctx),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`ACME issuance did not finish within ${String(inputs.timeout)}; run \`pulumi up\` again to resume`)), deadline);
+      timer = setTimeout(() => reject(new CodedError("WaitTimedOut", `ACME issuance did not finish within ${String(inputs.timeout)}; run \`pulumi up\` again to resume`)), deadline);
     }),
   ]).finally(() => clearTimeout(timer));
   const blocks = pemBlocks(chainPem);
   const leaf = parseCertificatePem(blocks[0] ?? "");
-  if (!leaf.ok) throw new Error(`the CA returned no parseable certificate: ${leaf.reason}`);
+  if (!leaf.ok) throw new CodedError("AcmeCertificateInvalid", `the CA returned no parseable certificate: ${leaf.reason}`);
   if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(inputs.csrPem)) {
-    throw new Error("the CA returned a certificate whose public key is not the CSR's");
+    throw new CodedError("AcmeCertificateInvalid", "the CA returned a certificate whose public key is not the CSR's");
   }
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
   const summary = summarize(leaf.cert);

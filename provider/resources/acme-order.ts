@@ -15,6 +15,7 @@ import { acmeUrlInput, certificatesPemInput, expecting, privateKeyPemInput } fro
 import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { defineResource, type Given, type ResourceContext, type State } from "./define-resource";
+import { CodedError } from "./coded-error";
 
 export const csrPemInput = z
   .string(expecting("a PEM certificate request as text, e.g. enrollment.csrs.rsa", "is required: a PEM certificate request, e.g. enrollment.csrs.rsa"))
@@ -93,7 +94,7 @@ async function openOrder(ctx: ResourceContext, inputs: AcmeOrderInputs, props: G
   try {
     accountUrl = await ensureAccount(client, inputs.email);
   } catch (e) {
-    throw new Error(`ACME account registration at ${inputs.directoryUrl} failed: ${acmeErrorText(e)}${inputs.eab ? "" : " (does this CA require External Account Binding? set eab)"}`, { cause: e });
+    throw new CodedError("AcmeRequestRefused", `ACME account registration at ${inputs.directoryUrl} failed: ${acmeErrorText(e)}${inputs.eab ? "" : " (does this CA require External Account Binding? set eab)"}`, { cause: e });
   }
   const { names } = csrNames(inputs.csrPem);
   const order = await client.createOrder({ identifiers: names.map((value) => ({ type: "dns", value })) });
@@ -101,7 +102,7 @@ async function openOrder(ctx: ResourceContext, inputs: AcmeOrderInputs, props: G
   for (const authz of await client.getAuthorizations(order)) {
     const domain = `${authz.wildcard ? "*." : ""}${authz.identifier.value}`.toLowerCase();
     const challenge = authz.challenges.find((c) => c.type === inputs.challengeType);
-    if (!challenge) throw new Error(`the CA offers no ${inputs.challengeType} challenge for ${domain} (offered: ${authz.challenges.map((c) => c.type).join(", ")})`);
+    if (!challenge) throw new CodedError("AcmeRequestRefused", `the CA offers no ${inputs.challengeType} challenge for ${domain} (offered: ${authz.challenges.map((c) => c.type).join(", ")})`);
     // Also for authorizations the CA already holds valid: the program's records stay stable.
     dnsChallenges[domain] = recordFor(domain, await client.getChallengeKeyAuthorization(challenge));
   }

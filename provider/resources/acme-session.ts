@@ -6,6 +6,7 @@
  */
 import * as acme from "acme-client";
 import * as https from "https";
+import { CodedError } from "./coded-error";
 
 /** Extra trust per origin: acme-client has one shared axios instance, so route by request URL. */
 const agents = new Map<string, https.Agent>();
@@ -34,11 +35,11 @@ async function preflight(directoryUrl: string, caCertPem: string | undefined): P
     const req = https.get(directoryUrl, { ...(caCertPem ? { ca: caCertPem } : {}), timeout: 15_000 }, (res) => {
       res.resume();
       if (res.statusCode === 200) resolve();
-      else reject(new Error(`ACME directory ${directoryUrl} answered HTTP ${res.statusCode ?? "?"}`));
+      else reject(new CodedError("AcmeCaUnreachable", `ACME directory ${directoryUrl} answered HTTP ${res.statusCode ?? "?"}`));
     });
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", (e) =>
-      reject(new Error(`cannot reach the ACME directory ${directoryUrl}: ${e.message}${/certificate|self.signed|issuer/i.test(e.message) ? " (set caCertPem to the CA that signs its HTTPS certificate)" : ""}`)),
+      reject(new CodedError("AcmeCaUnreachable", `cannot reach the ACME directory ${directoryUrl}: ${e.message}${/certificate|self.signed|issuer/i.test(e.message) ? " (set caCertPem to the CA that signs its HTTPS certificate)" : ""}`)),
     );
   });
 }

@@ -15,6 +15,7 @@ import type { X509Certificate } from "crypto";
 import { AllowedInput, ChangeStatus, type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -30,6 +31,7 @@ import { sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
 import { defineResource, type Given, type ResourceContext, type State } from "./define-resource";
 import type { z } from "zod";
+import { CodedError } from "./coded-error";
 
 type Schema = typeof certificateUploadInputsSchema;
 type Olds = State<Schema, CertificateUploadOutputs>;
@@ -61,7 +63,7 @@ export interface CertificateUploadOutputs {
 function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {
   return inputs.certificates.map((entry, i) => {
     const parsed = parseEntry(entry);
-    if (!parsed) throw new Error(`certificates[${i}]: the PEM does not parse (check should have caught this)`);
+    if (!parsed) throw new CodedError("BadInput", `certificates[${i}]: the PEM does not parse (check should have caught this)`);
     return parsed;
   });
 }
@@ -164,7 +166,8 @@ async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: rea
       progress(`these certificates are already live on production for enrollment ${enrollmentId}: nothing to upload`);
       return { changeId: null, changeStatus: "complete", acknowledgedWarnings: [] };
     }
-    throw new Error(
+    throw new CodedError(
+      "NoChangeForUpload",
       `Enrollment ${enrollmentId} has no pending change, and the certificate ${production ? "live on production differs from" : "to upload is not"} the one in certificates. ` +
         "CPS accepts a third-party certificate only into a change that waits for one: a renewal, or a change started by editing a certificate field of the Enrollment (for example its SANs). " +
         (enrollment.autoRenewalStartTime ? `CPS opens the next renewal on its own at ${enrollment.autoRenewalStartTime}; ` : "") +
@@ -180,7 +183,7 @@ async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: rea
     // Before uploading: wait until the change asks for a certificate, or find it already took ours (resumed run).
     const tp = await waitUntil<{ input?: AllowedInput }>(
       async () => {
-        const change = await client.getChangeStatus(enrollmentId, changeId);
+        const change = await readChange(client, { enrollmentId, changeId });
         throwIfFailed(enrollmentId, changeId, change);
         const input = findInput(change, INPUT.thirdPartyCertificate);
         if (input) return { done: { input }, state: describeChange(change) };
@@ -192,7 +195,7 @@ async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: rea
     if (tp.input) {
       const csrs = await client.getThirdPartyCsrs(tp.input);
       const problems = liveProblems(entries, csrs, enrollmentNames(enrollment));
-      if (problems.length > 0) throw new Error(`Not uploading to enrollment ${enrollmentId} change ${changeId}:\n  ${problems.join("\n  ")}`);
+      if (problems.length > 0) throw new CodedError("UploadRefused", `Not uploading to enrollment ${enrollmentId} change ${changeId}:\n  ${problems.join("\n  ")}`);
       await client.uploadThirdPartyCertificates(
         tp.input,
         entries.map((e) => ({ keyAlgorithm: e.keyAlgorithm, certificate: canonicalPem(e.leaf), ...(e.chain.length > 0 ? { trustChain: e.chain.map(canonicalPem).join("") } : {}) })),
@@ -200,7 +203,8 @@ async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: rea
       progress(`uploaded ${entries.map((e) => `${e.keyAlgorithm} ${e.leaf.serialNumber}`).join(", ")} into change ${changeId}`);
       for (const line of shortLivedWarnings(entries, new Date())) progress(line);
     } else if (!(await uploadedInChange(client, enrollmentId, entries))) {
-      throw new Error(
+      throw new CodedError(
+        "UploadRefused",
         `Enrollment ${enrollmentId} change ${changeId} is already past the upload step with a different certificate. ` +
           "Let it finish (or cancel it in CPS), then upload these certificates into the next change.",
       );
@@ -211,7 +215,7 @@ async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: rea
     async () => {
       let change: ChangeStatus;
       try {
-        change = await client.getChangeStatus(enrollmentId, changeId);
+        change = await readChange(client, { enrollmentId, changeId });
       } catch (e) {
         if (isNotFound(e)) return { done: true, state: "change finished" };
         throw e;

@@ -5,6 +5,7 @@ import { CheckFailure, failuresFromZod, inputErrorMap } from "./check-failures";
 import { asGiven, canonicalInputs } from "./deprecated-inputs";
 import { controlCharacterFailures } from "./strict-inputs";
 import { coveredByUnknown, stripUnknowns } from "./unknowns";
+import { CodedError } from "./coded-error";
 
 /** Keys the SDK adds to every resource's inputs; not user inputs. */
 export const INTERNAL_KEYS = ["__provider", "__cpsName", "__cpsStack"] as const;
@@ -34,7 +35,7 @@ export function parseInputs<S extends z.ZodType>(schema: S, props: Record<string
   const parsed = schema.safeParse(canonical.props, { error: inputErrorMap });
   if (!parsed.success || canonical.failures.length > 0) {
     const failures = [...canonical.failures, ...(parsed.success ? [] : failuresFromZod(parsed.error))];
-    throw new Error("Invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
+    throw new CodedError("BadInput", "Invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
   }
   return parsed.data;
 }

@@ -12,6 +12,7 @@ import { classifyWarnings, type ClassifiedWarning } from "../lifecycle/warnings"
 import { configureFrom, getClient } from "./provider-config";
 import { CONFIG_NAMESPACE } from "./provider-config";
 import { inputErrorMap } from "./check-failures";
+import { CodedError } from "./coded-error";
 
 /** Where settings come from: the program's stack config (`pulumi.Config("pulumi-akamai-cps")`). */
 export interface SettingsSource {
@@ -23,7 +24,7 @@ const contractIdArg = z.object({ contractId: z.string().min(1, { message: "contr
 
 function parseArgs<S extends z.ZodType>(fn: string, schema: S, args: unknown): z.output<S> {
   const parsed = schema.safeParse(args, { error: inputErrorMap });
-  if (!parsed.success) throw new Error(`${fn}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`);
+  if (!parsed.success) throw new CodedError("BadInput", `${fn}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }
 

@@ -9,7 +9,8 @@ import type { X509Certificate } from "crypto";
 import { CodedError } from "./coded-error";
 import { certificateDnsNames, commonNameOf } from "./pem";
 
-export const DEPLOYED_CERTIFICATE_MISMATCH = "CPS_DEPLOYED_CERTIFICATE_MISMATCH";
+/** Formerly CPS_DEPLOYED_CERTIFICATE_MISMATCH. */
+export const DEPLOYED_CERTIFICATE_MISMATCH = "DeployedCertificateMismatch";
 
 export interface DeployedLeaf {
   keyAlgorithm: string;
@@ -54,6 +55,5 @@ export function deployedCertificateMismatch(enrollmentId: number, network: strin
     DEPLOYED_CERTIFICATE_MISMATCH,
     `Enrollment ${enrollmentId}: the certificate CPS reports on the ${network} network is not what the enrollment declares: ${problems.join("; ")}. ` +
       "Check the enrollment's names and the change history in Control Center before serving traffic with it.",
-    "deployed-certificate-mismatch",
   );
 }

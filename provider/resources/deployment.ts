@@ -9,6 +9,7 @@ import { z } from "zod";
 import { type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
 import { acknowledgeChangeManagement, handleWarnings } from "../lifecycle/acknowledgements";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -140,7 +141,8 @@ function expectedOf(enrollment: Enrollment): ExpectedCertificate {
   };
 }
 
-const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT";
+/** Formerly CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT. */
+const DEPLOYMENT_WINDOW_AFTER_TIMEOUT = "DeploymentWindowAfterTimeout";
 
 /** Statuses where the certificate of the change is already on staging. */
 const ON_STAGING = new Set(["wait-ack-change-management", "deploy-cert-to-production", "deploy-changes-to-production", "complete"]);
@@ -164,7 +166,7 @@ async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress
     async () => {
       let change;
       try {
-        change = await client.getChangeStatus(inputs.enrollmentId, changeId);
+        change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId });
       } catch (e) {
         // A completed change can disappear from pending: check the network itself.
         if (isNotFound(e)) return { done: true, state: "change finished" };
@@ -210,7 +212,6 @@ async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress
           DEPLOYMENT_WINDOW_AFTER_TIMEOUT,
           `Enrollment ${inputs.enrollmentId} change ${changeId}: its deployment window opens at ${new Date(Date.parse(opensAt)).toISOString()}, after this Deployment's timeout (${inputs.timeout}) would end. ` +
             "Run `pulumi up` again once the window is open (CPS deploys then on its own), or raise timeout to cover the wait.",
-          "deployment-window",
         );
       }
       const detail = isDvCoordination(change.statusInfo.status)
@@ -268,7 +269,7 @@ async function deploy(ctx: ResourceContext, props: Given<z.input<Schema>>, input
   ]);
   const [staging, production] = [describeDeployment(stagingRaw), describeDeployment(productionRaw)];
   const target = inputs.network === "production" ? production : staging;
-  if (!target) throw new Error(`Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
+  if (!target) throw new CodedError("NotOnNetworkYet", `Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
   const newer = latestPendingChange(enrollment);
   const outs: DeploymentState = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
@@ -282,7 +283,7 @@ async function deploy(ctx: ResourceContext, props: Given<z.input<Schema>>, input
   const verification = await runVerify(inputs, enrollment.csr.cn);
   outs.verification = verification;
   if (verification && !verification.ok) {
-    throw Object.assign(new Error(`TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
+    throw Object.assign(new CodedError("TlsCheckFailed", `TLS check against ${inputs.verify!.host}:${inputs.verify!.port} failed: ${verification.summary}`), { outs });
   }
   if (verification) progress(`TLS check against the ${inputs.network} edge: ${verification.summary}`);
   return outs;

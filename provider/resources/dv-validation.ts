@@ -11,6 +11,7 @@ import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomain
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
 import { throwIfFailed } from "../lifecycle/enrollment-wait";
+import { readChange } from "../lifecycle/contract-watch";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { PollStep, waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
@@ -23,6 +24,7 @@ import { keepInState } from "./partial-state";
 import { diffFollower, followerDiffWhileUnknown } from "./follower-diff";
 import { withDeprecatedNames } from "./deprecated-inputs";
 import { defineResource, type Given, type ResourceContext } from "./define-resource";
+import { CodedError } from "./coded-error";
 
 export const dvValidationInputsSchema = withDeprecatedNames(
   z
@@ -116,7 +118,7 @@ async function waitForPropagation(
       if (missing.length === 0) return { done: true, state: "all TXT records visible" };
       return { state: `${missing.length}/${results.length} TXT records not visible yet`, detail: missing.map((m) => m.reason).join("; ") };
     },
-    { what: "DNS propagation of _acme-challenge records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, maxIntervalMs: 5000 },
+    { what: "DNS propagation of _acme-challenge records", timeoutMs: timeoutMs(inputs.propagationTimeout, 10 * 60_000), progress, maxIntervalMs: 5000, timeoutCode: "DnsNotPropagated" },
   );
 }
 
@@ -164,7 +166,8 @@ async function enrollmentGoneOr(client: CpsApi, enrollmentId: number, changeId: 
   if (!isNotFound(e)) return e;
   const gone = changeId === null ? true : await client.findEnrollment(enrollmentId).then((found) => found === undefined, () => false);
   if (!gone) return e;
-  return new Error(
+  return new CodedError(
+    "EnrollmentDeleted",
     `Enrollment ${enrollmentId} no longer exists in CPS (deleted outside Pulumi${changeId !== null ? ` while this DvValidation waited for change ${changeId}` : ""}). ` +
       "Nothing is left to validate. Run `pulumi up` again: the Enrollment sees it is gone and creates it again, and this DvValidation follows the new enrollment. " +
       "See docs/troubleshooting.md#enrollment-deleted.",
@@ -198,7 +201,7 @@ async function validate(ctx: ResourceContext, inputs: DvValidationInputs): Promi
   };
 
   const step = async (): Promise<PollStep<ChangeStatus>> => {
-    const change = await client.getChangeStatus(inputs.enrollmentId, changeId).catch(async (e: unknown) => {
+    const change = await readChange(client, { enrollmentId: inputs.enrollmentId, changeId }).catch(async (e: unknown) => {
       throw await enrollmentGoneOr(client, inputs.enrollmentId, changeId, e);
     });
     throwIfFailed(inputs.enrollmentId, changeId, change);

@@ -8,6 +8,7 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { expecting } from "./strict-inputs";
 import { writeRecordSet } from "./edge-dns-write";
 import { type Bag, defineResource } from "./define-resource";
+import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 export const edgeDnsCnameRecordInputsSchema = z
   .object({
@@ -18,6 +19,14 @@ export const edgeDnsCnameRecordInputsSchema = z
     /** The CNAME target, e.g. `www.example.com.edgekey.net`. */
     target: z.string(expecting("a host name such as www.example.com.edgekey.net")).transform(normalizeHostname),
     ttl: z.number(expecting("a number of seconds, 30-86400")).int().min(30, { message: "must be at least 30 seconds" }).max(86400, { message: "must be at most 86400 seconds (1 day)" }).default(300),
+    /**
+     * The enrollment whose certificate the target edge hostname serves. With it, `delete` refuses
+     * while that certificate is live on production: a destroy deletes the CNAME first, and without
+     * it the site stops reaching the certificate (docs/troubleshooting.md#delete-refused).
+     */
+    enrollmentId: z.number({ message: "must be a CPS enrollment id (a positive integer)" }).int().positive().optional(),
+    /** Let `delete` go ahead while `enrollmentId`'s certificate is live on production. */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -36,6 +45,7 @@ export interface EdgeDnsCnameRecordOutputs {
   name: string;
   target: string;
   ttl: number;
+  allowDeleteWhileDeployed: boolean;
 }
 
 /** The record set as Edge DNS stores it: the target as an absolute name. */
@@ -43,7 +53,7 @@ function recordSet(i: Inputs) {
   return { name: i.name, type: "CNAME", ttl: i.ttl, rdata: [`${i.target}.`] };
 }
 
-const outs = (raw: Record<string, unknown>, i: Inputs) => ({ ...raw, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl });
+const outs = (raw: Record<string, unknown>, i: Inputs) => ({ ...raw, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl, allowDeleteWhileDeployed: i.allowDeleteWhileDeployed });
 
 /** The zone and name of a stored record (state, else the id `zone/name/CNAME`). */
 function locate(id: string, props: Bag<EdgeDnsCnameRecordOutputs>): { zone: string; name: string } {
@@ -57,7 +67,13 @@ export const edgeDnsCnameRecordProvider = defineResource<typeof edgeDnsCnameReco
   diffUnknown: () => ({ changes: true, replaces: [] }),
   async diff(_ctx, { olds, news: i }) {
     const replaces = (["zone", "name"] as const).filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k]);
-    const changes = replaces.length > 0 || normalizeHostname(String(olds.target ?? "")) !== i.target || Number(olds.ttl ?? 300) !== i.ttl;
+    // enrollmentId and allowDeleteWhileDeployed only guard the delete: an update that rewrites the same record set.
+    const changes =
+      replaces.length > 0 ||
+      normalizeHostname(String(olds.target ?? "")) !== i.target ||
+      Number(olds.ttl ?? 300) !== i.ttl ||
+      (olds.enrollmentId ?? undefined) !== i.enrollmentId ||
+      (olds.allowDeleteWhileDeployed === true) !== i.allowDeleteWhileDeployed;
     return { changes, replaces, deleteBeforeReplace: true };
   },
   async create(ctx, { inputs: i, raw }) {
@@ -76,6 +92,9 @@ export const edgeDnsCnameRecordProvider = defineResource<typeof edgeDnsCnameReco
   },
   async delete(ctx, { id, props }) {
     const { zone, name } = locate(id, props);
+    // A destroy deletes the CNAME first (it needs the edge hostname's name): it refuses on its own
+    // while the certificate it leads to is live, so that nothing is deleted.
+    await refuseWhileServingLiveCertificate(ctx.cps, props, { kind: "EdgeDnsCnameRecord", name });
     // Edge DNS answers 404 for a record set that is already gone: the client counts that as deleted.
     await ctx.cps.edgeDns.deleteRecordSet(zone, name, "CNAME");
   },

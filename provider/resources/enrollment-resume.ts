@@ -20,6 +20,7 @@ import { enrollmentRequest } from "./enrollment-spec";
 import { invalidateLiveEnrollments } from "./live-enrollments";
 import { normalizeHostname } from "./hostnames";
 import { currentSettings } from "./provider-config";
+import { CodedError, plainMessage } from "./coded-error";
 
 /** The resource's identity from the keys the SDK adds (`__cpsStack`, `__cpsName`); undefined when either is missing. */
 export function identityOf(client: CpsApi, props: { readonly [key: string]: unknown; readonly __cpsStack?: unknown; readonly __cpsName?: unknown }): ResourceIdentity | undefined {
@@ -193,18 +194,19 @@ export async function postEnrollment(
           const holders = (await client.listEnrollments(inputs.contractId).catch(() => start.sameName)).filter((x) => sameCommonName(x, inputs));
           if (holders.length > 0) {
             const described = await withCreationTimes(client, holders);
-            throw new Error(duplicateCommonNameRefusal(e, inputs.commonName, described, start.journal), { cause: e });
+            throw new CodedError("DuplicateCommonName", duplicateCommonNameRefusal(e, inputs.commonName, described, start.journal), { cause: e });
           }
         }
         throw e;
       }
-      progress(`creating the enrollment failed (${e instanceof Error ? e.message : String(e)}); checking whether CPS created it anyway`);
+      progress(`creating the enrollment failed (${plainMessage(e)}); checking whether CPS created it anyway`);
       invalidateLiveEnrollments(client, inputs.contractId);
       const appeared = (await client.listEnrollments(inputs.contractId)).filter((x) => !before.has(x.id) && sameCommonName(x, inputs));
       if (appeared.length > 0) {
         const described = await withCreationTimes(client, appeared);
-        throw new Error(
-          `CPS did not answer the request that creates the enrollment (${e instanceof Error ? e.message : String(e)}), and since it was sent ${describeSameName(described)} appeared with the common name ${inputs.commonName}. ` +
+        throw new CodedError(
+          "AnotherEnrollmentHasCommonName",
+          `CPS did not answer the request that creates the enrollment (${plainMessage(e)}), and since it was sent ${describeSameName(described)} appeared with the common name ${inputs.commonName}. ` +
             `It may be this resource's or another stack's create, so it is not taken. ${adoptAdvice(described)}`,
           { cause: e },
         );

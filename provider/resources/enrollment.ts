@@ -17,6 +17,7 @@ import { type CpsApi, Enrollment, isNotFound, latestChangeId } from "../cps";
 import { handleWarnings } from "../lifecycle/acknowledgements";
 import { DnsChallenge, DomainValidationState, ExtractedChallenges, extractChallenges, HttpChallenge, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
+import { rememberContract } from "../lifecycle/contract-watch";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
 import { SAN_REMOVAL_WARNING_IDS, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { latestPendingChange } from "../lifecycle/pending-changes";
@@ -36,6 +37,7 @@ import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
 import { defineResource, type Given, type ResourceContext, type State, type Stored } from "./define-resource";
 import { canonicalInputs, changedInputs } from "./deprecated-inputs";
+import { CodedError, plainMessage } from "./coded-error";
 
 const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
 /** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
@@ -158,6 +160,8 @@ function outputsFrom(
 }
 
 async function followChange(client: CpsApi, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
+  // The DvValidation, Deployment and CertificateUpload waits of this enrollment share its contract's list.
+  rememberContract(client, enrollmentId, inputs.contractId);
   return waitForActionableChange({
     client,
     enrollmentId,
@@ -274,7 +278,7 @@ async function lookupLive(client: CpsApi, contractId: string, enrollmentId: numb
     const hit = byId.get(enrollmentId);
     return hit ? { enrollment: hit, reachable: true } : { reachable: true };
   } catch (e) {
-    progress(`warning: could not read live enrollments of contract ${contractId} (${e instanceof Error ? e.message : String(e)}); comparing with state only`);
+    progress(`warning: could not read live enrollments of contract ${contractId} (${plainMessage(e)}); comparing with state only`);
     return { reachable: false };
   }
 }
@@ -357,7 +361,7 @@ async function update(
     const replaceFailed = pending ? await failedPendingChange(client, enrollmentId, pending.changeId) : undefined;
     if (pending && replaceFailed) {
       if (!inputs.cancelPendingChanges) throw replaceFailed;
-      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.code ?? "error"}) and submitting a fresh change`);
+      progress(`cancelling failed change ${pending.changeId} (${replaceFailed.cpsCode ?? "error"}) and submitting a fresh change`);
       await cancelChangeIfPresent(client, enrollmentId, pending.changeId);
       invalidateLiveEnrollments(client, inputs.contractId);
       pending = undefined;
@@ -365,7 +369,7 @@ async function update(
     if (drift.length > 0 || replaceFailed) {
       if (pending && !inputs.cancelPendingChanges) {
         const status = await client.getChangeStatus(enrollmentId, pending.changeId).then((c) => describeChange(c)).catch(() => undefined);
-        throw new Error(pendingChangeMessage(enrollmentId, pending, status));
+        throw new CodedError("PendingChangeWouldBeCancelled", pendingChangeMessage(enrollmentId, pending, status));
       }
       progress(`updating enrollment ${enrollmentId}: ${drift.join(", ")}`);
       const result = await client.updateEnrollment({

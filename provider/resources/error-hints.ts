@@ -1,16 +1,18 @@
 /**
  * What to do about an API error, appended to its message where the API's own text does not say it
- * in this program's terms: a clock-skew 401, and CPS's duplicate common name refusal.
+ * in this program's terms: a clock-skew 401, and CPS's duplicate common name refusal. The error's
+ * code (CpsApiError picks it from the status, provider/cps/errors.ts) says which; the hint names
+ * the same troubleshooting section as the code, so the message ends with `[Code]` only.
  */
 import { CpsApiError, type CpsApi } from "../cps";
 import { formatElapsed } from "../lifecycle/progress";
 
 function isClockSkew(e: CpsApiError): boolean {
-  return e.status === 401 && /invalid timestamp/i.test(`${e.title ?? ""} ${e.detail ?? ""}`);
+  return e.code === "ClockSkew";
 }
 
 function isDuplicateCommonName(e: CpsApiError): boolean {
-  return e.status === 409 && (/duplicate-common-name/.test(e.type ?? "") || /allow-duplicate-cn/i.test(e.detail ?? ""));
+  return e.code === "DuplicateCommonName";
 }
 
 /**

@@ -5,6 +5,7 @@
  * process changes an enrollment of that contract.
  */
 import type { CpsApi, Enrollment } from "../cps";
+import { rememberContractList } from "../lifecycle/contract-watch";
 
 const TTL_MS = 15_000;
 
@@ -43,6 +44,8 @@ export function liveEnrollments(client: CpsApi, contractId: string, now = Date.n
   const byId = client.listEnrollments(contractId).then((list) => {
     const recent = seenFor(client);
     for (const e of list) recent.set(e.id, { at: now, enrollment: e });
+    // Waits on these enrollments (which know no contract) can share this contract's list from now on.
+    rememberContractList(client, contractId, list);
     return new Map(list.map((e) => [e.id, e] as const));
   });
   entries.set(contractId, { at: now, byId });

@@ -87,7 +87,7 @@ export function settingsProblem(env: NodeJS.ProcessEnv = process.env): void {
     }
   }
   if (problems.length > 0) {
-    throw new CpsConfigError(`Invalid provider setting${problems.length > 1 ? "s" : ""}: ${problems.join("; ")}. See docs/troubleshooting.md#provider-settings.`);
+    throw new CpsConfigError(`Invalid provider setting${problems.length > 1 ? "s" : ""}: ${problems.join("; ")}. See docs/troubleshooting.md#provider-settings.`, { code: "ProviderSettingInvalid" });
   }
 }
 

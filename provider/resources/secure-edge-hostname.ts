@@ -22,6 +22,8 @@ import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { keepInState } from "./partial-state";
 import { expecting } from "./strict-inputs";
 import { defineResource, type Given, type ResourceContext } from "./define-resource";
+import { CodedError } from "./coded-error";
+import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 const NETWORKS = { "enhanced-tls": "ENHANCED_TLS", "standard-tls": "STANDARD_TLS", "shared-cert": "SHARED_CERT" } as const satisfies Record<string, EdgeHostnameSecureNetwork>;
 
@@ -48,6 +50,8 @@ export const secureEdgeHostnameInputsSchema = z
     ipVersionBehavior: z.enum(["IPV4", "IPV6_COMPLIANCE", "IPV6_PERFORMANCE"]).default("IPV6_COMPLIANCE"),
     /** How long to wait for the certificate on production and the hostname to become active. Default 30m. */
     timeout: durationInput.optional(),
+    /** Let `delete` go ahead while the enrollment's certificate is live on production (docs/troubleshooting.md#delete-refused). */
+    allowDeleteWhileDeployed: z.boolean().default(false),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -94,7 +98,7 @@ async function waitForProductionCertificate(cps: CpsApi, enrollmentId: number, p
       const deployed = await cps.getProductionDeployment(enrollmentId);
       return deployed ? { done: true, state: "on production" } : { state: "not on the production network yet" };
     },
-    { what: `certificate of enrollment ${enrollmentId} on production (an edge hostname needs it)`, timeoutMs: deadlineMs, progress, minIntervalMs: 1_000, maxIntervalMs: 30_000 },
+    { what: `certificate of enrollment ${enrollmentId} on production (an edge hostname needs it)`, timeoutMs: deadlineMs, progress, minIntervalMs: 1_000, maxIntervalMs: 30_000, timeoutCode: "EdgeHostnameWaitsForCertificate" },
   );
 }
 
@@ -126,7 +130,8 @@ async function createHostname(ctx: ResourceContext, i: Inputs, props: Given<z.in
   const existing = await findByName(cps, i);
   if (existing) {
     // Another stack, Control Center or an earlier tool made it: never take it over silently.
-    throw new Error(
+    throw new CodedError(
+      "EdgeHostnameExists",
       `edge hostname ${existing.edgeHostnameDomain} already exists (${existing.edgeHostnameId}, status ${existing.status ?? "unknown"}) and is not in this stack's state. ` +
         "Use it as it is (CNAME to it directly), or delete it in Control Center first. See docs/troubleshooting.md#edge-hostname-already-exists",
     );
@@ -166,12 +171,12 @@ export const secureEdgeHostnameProvider = defineResource<typeof secureEdgeHostna
     // PAPI cannot change these on an existing edge hostname: a new one is needed. Creating the new
     // one first would collide on the name, so the old one goes first.
     const replaces = REPLACE_KEYS.filter((k) => before[k] !== i[k]);
-    const changes = replaces.length > 0 || String(olds.timeout ?? "") !== String(i.timeout ?? "");
+    const changes = replaces.length > 0 || String(olds.timeout ?? "") !== String(i.timeout ?? "") || before.allowDeleteWhileDeployed !== i.allowDeleteWhileDeployed;
     return { changes, replaces: [...replaces], deleteBeforeReplace: true };
   },
   create: (ctx, { inputs, raw }) => createHostname(ctx, inputs, raw),
   async update(_ctx, { olds, news, raw }) {
-    // Only provider-side inputs (timeout) reach here; everything PAPI holds replaces.
+    // Only provider-side inputs (timeout, allowDeleteWhileDeployed) reach here; everything PAPI holds replaces.
     return { outs: { ...olds, ...news, __cpsName: raw.__cpsName } };
   },
   async read(ctx, { id, props }) {
@@ -183,12 +188,15 @@ export const secureEdgeHostnameProvider = defineResource<typeof secureEdgeHostna
   async delete(ctx, { props }) {
     const prefix = String(props.domainPrefix ?? "");
     const suffix = String(props.domainSuffix ?? "");
+    // A destroy deletes this before the Deployment (it depends on it), so it refuses on its own.
+    await refuseWhileServingLiveCertificate(ctx.cps, props, { kind: "SecureEdgeHostname", name: `${prefix}.${suffix}` });
     try {
       await ctx.cps.edgeHostnames.delete(prefix, suffix);
     } catch (e) {
       if (e instanceof CpsApiError && (e.status === 400 || e.status === 409)) {
-        throw new Error(
-          `Akamai refused to delete edge hostname ${prefix}.${suffix}: ${e.detail ?? e.message}. ` +
+        throw new CodedError(
+          "EdgeHostnameInUse",
+          `Akamai refused to delete edge hostname ${prefix}.${suffix}: ${e.detail ?? e.plainMessage}. ` +
             "An edge hostname that an active property uses cannot be deleted: remove it from the property's hostnames and activate the property, then run `pulumi destroy` again. " +
             "See docs/troubleshooting.md#edge-hostname-in-use",
           { cause: e },

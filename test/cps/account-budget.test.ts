@@ -162,12 +162,12 @@ describe("the account budget", () => {
     }
   });
 
-  it("a budget wait longer than the resource's timeout fails with CPS_RATE_LIMIT_TIMEOUT, having sent nothing more", async () => {
+  it("a budget wait longer than the resource's timeout fails with RateLimited, having sent nothing more", async () => {
     const w = world({ requests: 10, perMs: 1000 }, () => header429(600));
     try {
       const call = withRequestContext({ deadline: deadlineIn(60_000, w.now) }, () => w.client.createEnrollment({ contractId: "K-1", enrollment: dvEnrollment }));
       await expect(call).rejects.toBeInstanceOf(CpsBudgetTimeoutError);
-      await expect(call).rejects.toMatchObject({ code: "CPS_RATE_LIMIT_TIMEOUT" });
+      await expect(call).rejects.toMatchObject({ code: "RateLimited" });
       expect(w.arrivals).toHaveLength(1);
     } finally {
       w.client.close();

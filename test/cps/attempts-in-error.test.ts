@@ -26,7 +26,7 @@ describe("errors after retries", () => {
     );
     expect(error).toBeInstanceOf(CpsApiError);
     const message = (error as CpsApiError).message;
-    const match = /^GET \/cps\/v2\/enrollments\/10\/history\/changes failed: 503 Service Unavailable \(after 3 attempts over (\d+\.\d) s\)$/.exec(message);
+    const match = /^GET \/cps\/v2\/enrollments\/10\/history\/changes failed: 503 Service Unavailable \(after 3 attempts over (\d+\.\d) s\) \[ServerError, see docs\/troubleshooting\.md#cps-answers-5xx-or-drops-connections\]$/.exec(message);
     expect(match).not.toBeNull();
     // the backoffs the client slept are part of the time reported
     expect(Number(match![1])).toBeGreaterThanOrEqual(Math.floor(sleeps.reduce((a, b) => a + b, 0) / 100) / 10);

@@ -111,6 +111,7 @@ describe("credentials", () => {
     expect(() => resolveCredentials({ edgercPath: path.join(dir, "nope"), env: {} })).toThrow(/No usable \.edgerc .*ENOENT/);
     expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(/Section \[nosuch\] not found/);
     expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(/missing host .*client_token .*client_secret .*access_token/);
+    expect(() => resolveCredentials({ edgercPath: edgerc, section: "nosuch", env: {} })).toThrow(expect.objectContaining({ code: "CredentialsMissing" }));
   });
 
   it("CpsClient.create throws CpsConfigError synchronously and exposes the https base URL", () => {
@@ -141,7 +142,7 @@ describe("trusting the emulator's CA", () => {
       const base = { host: server.host, ...TEST_CREDENTIALS, env: {}, edgercPath: "/nonexistent" };
       const retries: string[] = [];
       const untrusting = CpsClient.create({ ...base, log: (_level, message) => retries.push(message) });
-      await expect(untrusting.getChangeHistory(1)).rejects.toMatchObject({ name: "CpsNetworkError" });
+      await expect(untrusting.getChangeHistory(1)).rejects.toMatchObject({ name: "CpsNetworkError", code: "UntrustedCa" });
       expect(retries.filter((m) => m.startsWith("retrying"))).toEqual([]);
       untrusting.close();
       const caPath = path.join(dir, "ca.pem");

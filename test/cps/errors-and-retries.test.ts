@@ -47,8 +47,9 @@ describe("errors and retries", () => {
       });
       expect(error.type).toMatch(/error-types\/cannot-cancel-pending-change$/);
       expect(error.message).toBe(
-        "DELETE /cps/v2/enrollments/10/changes/20 failed: 409 Cannot cancel pending change.: There is a pending change on the enrollment. (request id cca4df3cb6f246b09f966b2ac1c7d9e5)",
+        "DELETE /cps/v2/enrollments/10/changes/20 failed: 409 Cannot cancel pending change.: There is a pending change on the enrollment. (request id cca4df3cb6f246b09f966b2ac1c7d9e5) [RequestRefused, see docs/troubleshooting.md#request-refused]",
       );
+      expect(error.code).toBe("RequestRefused");
       expect(server.requests).toHaveLength(1);
       client.close();
     });
@@ -66,7 +67,8 @@ describe("errors and retries", () => {
       const { client } = testClient(server);
       server.reset(() => ({ status: 404, headers: problemHeaders, body: { type: "https://h/cps/v2/error-types/not-found", title: "Not Found", instance: "https://h/cps/v2/error-types/not-found?id=abc123" } }));
       const error = await failure(client.getEnrollment(5));
-      expect(error.message).toBe("GET /cps/v2/enrollments/5 failed: 404 Not Found (request id abc123)");
+      expect(error.plainMessage).toBe("GET /cps/v2/enrollments/5 failed: 404 Not Found (request id abc123)");
+      expect(error.code).toBe("RequestRefused");
       expect(error.detail).toBeUndefined();
       client.close();
     });
@@ -225,7 +227,7 @@ describe("errors and retries", () => {
         { host: `127.0.0.1:${closedPort}`, clientToken: "c", clientSecret: "s", accessToken: "a", env: {}, edgercPath: "/none", retry: { maxAttempts: 3 }, log: (_l, m) => logs.push(m) },
         { clock: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 } },
       );
-      await expect(client.createEnrollment({ contractId: "K-1", enrollment: dvEnrollment })).rejects.toMatchObject({ name: "CpsNetworkError", code: "ECONNREFUSED" });
+      await expect(client.createEnrollment({ contractId: "K-1", enrollment: dvEnrollment })).rejects.toMatchObject({ name: "CpsNetworkError", errno: "ECONNREFUSED", code: "Unreachable" });
       expect(logs.filter((m) => m.includes("network error ECONNREFUSED"))).toHaveLength(2);
       expect(sleeps).toHaveLength(2);
       client.close();

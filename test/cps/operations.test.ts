@@ -117,7 +117,7 @@ describe("CPS client operations on the wire", () => {
   it("6b a change in state error surfaces as CpsChangeError when asked", async () => {
     const body = { statusInfo: { status: "check-for-cert-error", state: "error", description: "d", error: { code: "E1", description: "CA refused", timestamp: "t" }, deploymentSchedule: { notBefore: null, notAfter: null } }, allowedInput: [] };
     server.reset(() => ({ body }));
-    await expect(client.getChangeStatus(10, 20, { throwOnError: true })).rejects.toMatchObject({ name: "CpsChangeError", code: "E1", description: "CA refused", enrollmentId: 10, changeId: 20 });
+    await expect(client.getChangeStatus(10, 20, { throwOnError: true })).rejects.toMatchObject({ name: "CpsChangeError", code: "ChangeFailed", cpsCode: "E1", description: "CA refused", enrollmentId: 10, changeId: 20 });
   });
 
   it("7 cancelChange: DELETE change, change-id.v1", async () => {

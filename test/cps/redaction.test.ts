@@ -85,6 +85,7 @@ describe("NODE_TLS_REJECT_UNAUTHORIZED=0", () => {
     }
     expect(thrown).toBeInstanceOf(CpsConfigError);
     expect((thrown as Error).message).toMatch(/NODE_TLS_REJECT_UNAUTHORIZED=0 is set.*caCertPath/s);
+    expect(thrown).toMatchObject({ code: "CredentialsSentUnverified" });
     expect(server.requests.length).toBe(before);
   });
 

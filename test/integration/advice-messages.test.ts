@@ -54,7 +54,7 @@ describe("messages that name the fix", () => {
     expect(deployed.op).toBe("failed");
     if (deployed.op === "failed") {
       expect(deployed.message).toContain(`its deployment window opens at ${opens.replace("Z", ".000Z")}, after this Deployment's timeout (10m) would end`);
-      expect(deployed.message).toContain("CPS_DEPLOYMENT_WINDOW_AFTER_TIMEOUT");
+      expect(deployed.message).toContain("[DeploymentWindowAfterTimeout, see docs/troubleshooting.md#deployment-window]");
     }
   });
 });

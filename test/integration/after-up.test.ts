@@ -59,7 +59,7 @@ describe("after up, with a CPS that deploys what it was asked for", () => {
 
   it("deleting the Deployment refuses while the certificate is live on production, and is allowed with the opt-in", async () => {
     await expect(stack.driver.destroy("www-deploy")).rejects.toThrow(
-      /Enrollment \d+ has a certificate live on the production network, so its Deployment refuses to be deleted before anything else is.*allowDeleteWhileDeployed: true on the Enrollment and on its Deployment.*CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION/s,
+      /Enrollment \d+ has a certificate live on the production network, so its Deployment refuses to be deleted before anything else is.*allowDeleteWhileDeployed: true on the Enrollment and on its Deployment.*\[DeleteRefusedWhileDeployed, see docs\/troubleshooting.md#delete-refused\]/s,
     );
     const optIn = await stack.driver.up("Deployment", "www-deploy", { enrollmentId, network: "production", acknowledgeChangeManagement: true, timeout: "2m", allowDeleteWhileDeployed: true });
     if (optIn.op === "failed") throw new Error(optIn.message);
@@ -116,7 +116,7 @@ describe("after up, with a CPS that deploys a certificate for other names", () =
     expect(deployed.message).toMatch(
       new RegExp(`Enrollment ${enrollmentId}: the certificate CPS reports on the production network is not what the enrollment declares: the RSA certificate \\(serial [0-9A-F]+\\) does not cover api\\.${ZONE.replace(".", "\\.")}`),
     );
-    expect(deployed.message).toMatch(/\[CPS_DEPLOYED_CERTIFICATE_MISMATCH, see docs\/troubleshooting.md#deployed-certificate-mismatch\]/);
+    expect(deployed.message).toMatch(/\[DeployedCertificateMismatch, see docs\/troubleshooting.md#deployed-certificate-mismatch\]/);
     expect(deployed.state?.id).toBe(`${enrollmentId}:production`);
   });
 });

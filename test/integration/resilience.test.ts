@@ -64,6 +64,7 @@ describe("interrupted and refused runs resume", () => {
     expect(refused.op).toBe("failed");
     if (refused.op !== "failed") return;
     expect(refused.message).toMatch(/pre-verification warnings.*(SNI_DNS_OVERLAP|OVERLAPPING_TRAFFIC_CLASS)/s);
+    expect(refused.message).toContain("[WarningsRefused, see docs/troubleshooting.md#warnings-refused]");
     expect(refused.state?.id).toMatch(/^\d+$/); // partial state: Pulumi keeps the enrollment
     const id = Number(refused.state!.id);
 

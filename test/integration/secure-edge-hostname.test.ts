@@ -1,8 +1,10 @@
 /**
  * Secure edge hostnames through the engine path: the hostname waits for the certificate on
  * production before PAPI is asked for it, becomes active, and a site's CNAME to it reaches the
- * production edge with a certificate a browser accepts. Deleting one an active property uses is
- * refused by Akamai and said so.
+ * production edge with a certificate a browser accepts. While the certificate is live on
+ * production, deleting the edge hostname or the CNAME to it is refused (a destroy deletes them
+ * before the Deployment) unless allowDeleteWhileDeployed is set. Deleting one an active property
+ * uses is refused by Akamai and said so.
  */
 import { promises as dns } from "node:dns";
 import * as tls from "node:tls";
@@ -47,7 +49,7 @@ describe("SecureEdgeHostname through the engine path", () => {
     if (created.op === "failed") throw new Error(created.message);
     const early = await stack.driver.up("SecureEdgeHostname", "early-edge", { ...EDGE_INPUTS, domainPrefix: `early.${ZONE}`, enrollmentId: stack.driver.outputs("early").enrollmentId as number, timeout: "3s" });
     expect(early.op).toBe("failed");
-    if (early.op === "failed") expect(early.message).toMatch(/certificate of enrollment \d+ on production.*not on the production network yet/);
+    if (early.op === "failed") expect(early.message).toMatch(/certificate of enrollment \d+ on production.*not on the production network yet.*\[EdgeHostnameWaitsForCertificate, see docs\/troubleshooting\.md#edge-hostname-waits-for-the-certificate\]/);
     // PAPI was never asked to create it
     expect(stack.emulator.edgeHostnames.list()).toEqual([]);
   });
@@ -96,14 +98,44 @@ describe("SecureEdgeHostname through the engine path", () => {
     const enrollmentId = stack.driver.outputs("www").enrollmentId as number;
     const twin = await stack.driver.up("SecureEdgeHostname", "twin-edge", { ...EDGE_INPUTS, enrollmentId });
     expect(twin.op).toBe("failed");
-    if (twin.op === "failed") expect(twin.message).toMatch(/already exists \(ehn_\d+.*not in this stack's state/);
+    if (twin.op === "failed") expect(twin.message).toMatch(/already exists \(ehn_\d+.*not in this stack's state.*\[EdgeHostnameExists\]/);
+    expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
+  });
+
+  it("refuses to delete the CNAME to the edge hostname while the certificate is live, and deletes it once allowed", async () => {
+    const enrollmentId = stack.driver.outputs("www").enrollmentId as number;
+    const target = stack.driver.outputs("www-edge").edgeHostname as string;
+    // Naming the enrollment the CNAME leads to is an update of the same record set, not a replacement.
+    const guarded = await stack.driver.up("EdgeDnsCnameRecord", "www-cname", { zone: ZONE, name: `www.${ZONE}`, target, enrollmentId });
+    expect(guarded.op).toBe("update");
+    await expect(stack.driver.destroy("www-cname")).rejects.toThrow(
+      new RegExp(`Enrollment ${enrollmentId} has a certificate live on the production network, so the CNAME www\\.edge\\.test to its edge hostname refuses to be deleted.*allowDeleteWhileDeployed: true.*DeleteRefusedWhileDeployed`, "s"),
+    );
+    const resolver = new dns.Resolver();
+    resolver.setServers([stack.emulator.dns!]);
+    expect(await resolver.resolveCname(`www.${ZONE}`)).toEqual([target]);
+
+    expect((await stack.driver.up("EdgeDnsCnameRecord", "www-cname", { zone: ZONE, name: `www.${ZONE}`, target, enrollmentId, allowDeleteWhileDeployed: true })).op).toBe("update");
+    await stack.driver.destroy("www-cname");
+    await expect(resolver.resolveCname(`www.${ZONE}`)).rejects.toThrow();
+  });
+
+  it("refuses to delete the edge hostname while its certificate is live on production, and leaves it in place", async () => {
+    const enrollmentId = stack.driver.outputs("www").enrollmentId as number;
+    await expect(stack.driver.destroy("www-edge")).rejects.toThrow(
+      new RegExp(`Enrollment ${enrollmentId} has a certificate live on the production network, so its edge hostname www\\.edge\\.test\\.edgekey\\.net refuses to be deleted.*allowDeleteWhileDeployed: true on the Certificate component.*DeleteRefusedWhileDeployed`, "s"),
+    );
+    expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
+    // Allowing it is an update (no new edge hostname), after which Akamai's own rules apply.
+    const allowed = await stack.driver.up("SecureEdgeHostname", "www-edge", { ...EDGE_INPUTS, enrollmentId, allowDeleteWhileDeployed: true });
+    expect(allowed.op).toBe("update");
     expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
   });
 
   it("explains Akamai's refusal to delete an edge hostname an active property uses, and deletes it once released", async () => {
     const [record] = stack.emulator.edgeHostnames.list();
     stack.emulator.edgeHostnames.setInUse(record!.id, true);
-    await expect(stack.driver.destroy("www-edge")).rejects.toThrow(/used by an active property.*remove it from the property's hostnames/s);
+    await expect(stack.driver.destroy("www-edge")).rejects.toThrow(/used by an active property.*remove it from the property's hostnames.*\[EdgeHostnameInUse\]/s);
     expect(stack.emulator.edgeHostnames.list()).toHaveLength(1);
     stack.emulator.edgeHostnames.setInUse(record!.id, false);
     await stack.driver.destroy("www-edge");

@@ -1,16 +1,23 @@
 /**
  * The quickstart program (root Pulumi.yaml, what `npm run demo` runs) through the real Pulumi
- * engine: `pulumi up` → `preview` with no changes → an out-of-band edit in Control Center (the
+ * engine (a Certificate component with Edge DNS, a secure edge hostname and the site's CNAME):
+ * `pulumi up` → the site answers through its CNAME → `preview` with no changes → an out-of-band edit in Control Center (the
  * emulator's admin API) → `preview` shows it → `up` repairs it → `refresh` → `destroy` refused
  * while the certificate is live on production.
  * Needs dist/ and the CLI (scripts/pulumi-cli.sh): `npm test` builds both first.
  */
+import * as fs from "fs";
+import { checkSite } from "../../demo/site-check";
 import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
 import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
 import { describeWithPulumiCli, PROJECT_ROOT } from "./pulumi-cli";
 
 const ZONE = "example.test";
 const NAMES = [`www.${ZONE}`, ZONE, `api.${ZONE}`];
+/** The quickstart's custom resources: the Certificate component's parts, its edge hostname and the site's CNAME. */
+const QUICKSTART_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsCnameRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment", "SecureEdgeHostname"];
+/** The CLI's count: those, the Certificate component and the stack. */
+const CLI_COUNT = QUICKSTART_RESOURCES.length + 2;
 
 function expectExit(run: CliExit, code: number): void {
   if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
@@ -38,10 +45,10 @@ describeWithPulumiCli("the quickstart program with the Pulumi CLI", (cli) => {
     await world?.stop();
   });
 
-  it("up issues, validates, deploys and verifies one certificate", async () => {
+  it("up issues, validates, deploys and verifies one certificate, and the site answers with it through its CNAME", async () => {
     const up = await stack.run("up");
     expectExit(up, 0);
-    expect(up.output).toMatch(/Resources:\s+\+ 7 created/);
+    expect(up.output).toMatch(new RegExp(`Resources:\\s+\\+ ${CLI_COUNT} created`));
 
     const outputs = await stack.outputs();
     expect(outputs.tlsCheck).toMatch(/^OK/);
@@ -52,7 +59,11 @@ describeWithPulumiCli("the quickstart program with the Pulumi CLI", (cli) => {
     const { state } = await stack.exportState();
     expect(state.deployment.pending_operations ?? []).toEqual([]);
     const types = (state.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.type.split(":").pop()).sort();
-    expect(types).toEqual(["Deployment", "DvValidation", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment"]);
+    expect(types).toEqual(QUICKSTART_RESOURCES);
+    expect(outputs.phase).toBe("OnProduction");
+
+    const site = await checkSite({ site: NAMES[0]!, dnsServer: world.emulator.dns!, port: Number(world.emulator.production!.split(":").pop()), caPem: fs.readFileSync(world.emulator.edgeRoots!, "utf8") });
+    expect(site).toMatchObject({ ok: true, cname: `www.${ZONE}.edgekey.net`, serialNumber: outputs.serialNumber });
   }, 180_000);
 
   it("preview right after up shows no changes", async () => {
@@ -95,22 +106,23 @@ describeWithPulumiCli("the quickstart program with the Pulumi CLI", (cli) => {
   it("refresh reads every resource back and finds nothing to change", async () => {
     const refresh = await stack.run("refresh");
     expectExit(refresh, 0);
-    expect(refresh.output).toMatch(/Resources:\s+7 unchanged/);
+    expect(refresh.output).toMatch(new RegExp(`Resources:\\s+${CLI_COUNT} unchanged`));
   }, 90_000);
 
-  it("destroy refuses to delete the certificate live on production and says how to allow it", async () => {
+  it("destroy refuses to delete the certificate live on production, deletes nothing, and says how to allow it", async () => {
     const destroy = await stack.run("destroy");
     expectExit(destroy, 1);
     expect(destroy.output).toMatch(/has a certificate live on the production network/);
-    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true/);
+    // The CNAME is the first thing a destroy deletes (it needs the edge hostname's name): it refuses.
+    expect(destroy.output).toContain(`so the CNAME www.${ZONE} to its edge hostname refuses to be deleted`);
+    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true on the Certificate component/);
     expect(await world.enrollmentsFor(NAMES[0]!)).toHaveLength(1);
     const { state } = await stack.exportState();
-    expect((state.deployment.resources ?? []).filter((r) => r.type.endsWith(":Enrollment"))).toHaveLength(1);
-    // Refused before anything was deleted: the Deployment refuses first, so the challenge records,
-    // the validation and the deployment are all still there.
-    const types = (state.deployment.resources ?? []).map((r) => r.type.split(":").pop());
-    expect(types.filter((t) => t === "EdgeDnsTxtRecord")).toHaveLength(3);
-    expect(types).toEqual(expect.arrayContaining(["DvValidation", "Deployment"]));
+    const types = (state.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.type.split(":").pop()).sort();
+    expect(types).toEqual(QUICKSTART_RESOURCES);
     expect((await world.txtRecords(ZONE)).length).toBe(3);
+    expect(world.emulator.edgeHostnames.list()).toHaveLength(1);
+    const site = await checkSite({ site: NAMES[0]!, dnsServer: world.emulator.dns!, port: Number(world.emulator.production!.split(":").pop()), caPem: fs.readFileSync(world.emulator.edgeRoots!, "utf8") });
+    expect(site.summary).toMatch(/^OK/);
   }, 120_000);
 });

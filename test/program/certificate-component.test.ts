@@ -58,6 +58,7 @@ describe("the Certificate component", () => {
     expect(outputs.pendingAfterUp).toBeNull();
     expect(outputs.productionKeyAlgorithm).toBe("RSA");
     expect(outputs.contractNames).toContain(`www.${ZONE}`);
+    expect(outputs.enrollmentCommonName).toBe(`www.${ZONE}`);
 
     const resolver = new dns.Resolver();
     resolver.setServers([world.emulator.dns!]);
@@ -73,9 +74,15 @@ describe("the Certificate component", () => {
     expect(preview.output).not.toMatch(/^ {2}(\+-|\+|~|-) /m);
   });
 
-  it("destroy removes the edge hostname, the records and the enrollment", async () => {
+  it("destroy removes the edge hostname, the CNAME, the records and the enrollment when allowDeleteWhileDeployed is set", async () => {
     const destroy = await runEngineCommand("destroy", stack);
     expectExit(destroy, 0);
+    // The component passed its allowDeleteWhileDeployed to the CNAME and the edge hostname, which
+    // otherwise refuse while the certificate is live (the quickstart tests show the refusal).
+    expect(destroy.output).not.toMatch(/DeleteRefusedWhileDeployed/);
+    const resolver = new dns.Resolver();
+    resolver.setServers([world.emulator.dns!]);
+    await expect(resolver.resolveCname(`www.${ZONE}`)).rejects.toThrow();
     expect(world.emulator.edgeHostnames.list()).toEqual([]);
     expect(await world.enrollmentsFor(`www.${ZONE}`)).toEqual([]);
     expect(await world.txtRecords(ZONE)).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * Program-level tests: whole Pulumi programs run by the local engine's CLI (a child process, as a
  * user runs it) against the CPS emulator. The quickstart program (root Pulumi.yaml, what
- * `npm run demo` runs) for up / drift / repair / destroy refusal; test/program/fixtures/destroyable
+ * `npm run demo` runs: a Certificate component with Edge DNS, a secure edge hostname and the site's
+ * CNAME) for up / the site's DNS+TLS check / drift / repair / destroy refusal; test/program/fixtures/destroyable
  * (the quickstart allowed to delete a live certificate) for kill -9 during DvValidation and destroy.
  * Needs dist/ (the engine CLI and the providers the programs load): `npm test` builds it first.
  */
@@ -10,10 +11,12 @@ import * as path from "path";
 import { killAllEngines, liveProcessesInGroup, PROJECT_ROOT, runEngineCommand, startEngine, waitUntilGroupGone, type EngineExit, type EngineRunOptions } from "./engine-child";
 import { EmulatorWorld, ensureSelfLink, readState, resourceTypes, stackOutputs } from "./emulator-world";
 import { waitFor } from "./wait";
+import { checkSite } from "../../demo/site-check";
 
 const QUICKSTART_ZONE = "example.test";
 const KILL_ZONE = "kill.test";
-const SIX_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment"];
+/** The quickstart's custom resources: the Certificate component's parts, its edge hostname and the site's CNAME. */
+const QUICKSTART_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsCnameRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment", "SecureEdgeHostname"];
 
 /** Exit code check that shows the engine's output when it fails. */
 function expectExit(run: EngineExit, code: number): void {
@@ -46,7 +49,7 @@ afterAll(async () => {
 describe("the quickstart program with the local engine", () => {
   const names = [`www.${QUICKSTART_ZONE}`, QUICKSTART_ZONE, `api.${QUICKSTART_ZONE}`];
 
-  it("up issues, validates, deploys and verifies one certificate", async () => {
+  it("up issues, validates, deploys and verifies one certificate, and the site answers with it through its CNAME", async () => {
     const up = await runEngineCommand("up", quickstart);
     expectExit(up, 0);
 
@@ -60,9 +63,21 @@ describe("the quickstart program with the local engine", () => {
 
     const enrollments = await world.enrollmentsFor(names[0]!);
     expect(enrollments.map((e) => e.id)).toEqual([outputs.enrollmentId]);
-    expect(resourceTypes(state)).toEqual(SIX_RESOURCES);
+    expect(resourceTypes(state)).toEqual(QUICKSTART_RESOURCES);
     expect(state.pendingOperations).toEqual([]);
-  }, 60_000);
+    expect(outputs.phase).toBe("OnProduction");
+    expect(outputs.edgeHostname).toBe(`www.${QUICKSTART_ZONE}.edgekey.net`);
+
+    // What the demo prints last: the site by its name through the emulator's DNS, then TLS.
+    const site = await checkSite({
+      site: names[0]!,
+      dnsServer: world.emulator.dns!,
+      port: Number(world.emulator.production!.split(":").pop()),
+      caPem: fs.readFileSync(world.emulator.edgeRoots!, "utf8"),
+    });
+    expect(site).toMatchObject({ ok: true, cname: `www.${QUICKSTART_ZONE}.edgekey.net`, serialNumber: outputs.serialNumber });
+    expect(site.summary).toMatch(/^OK \(DNS through the CNAME, chain, hostname, expiry\)/);
+  }, 90_000);
 
   it("preview after a Control Center edit shows the Enrollment update and writes nothing", async () => {
     const [enrollment] = await world.enrollmentsFor(names[0]!);
@@ -113,13 +128,24 @@ describe("the quickstart program with the local engine", () => {
     const destroy = await runEngineCommand("destroy", quickstart);
     expectExit(destroy, 1);
     expect(destroy.output.match(/has a certificate live on the production network/g)).toHaveLength(1);
-    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true on the Enrollment and on its Deployment/);
-    expect(destroy.output).toMatch(/CPS_DELETE_REFUSED_LIVE_ON_PRODUCTION/);
+    // The CNAME goes first in a destroy (it needs the edge hostname's name): it is what refuses.
+    expect(destroy.output).toContain(`so the CNAME www.${QUICKSTART_ZONE} to its edge hostname refuses to be deleted`);
+    expect(destroy.output).toMatch(/allowDeleteWhileDeployed: true on the Certificate component/);
+    expect(destroy.output).toMatch(/\[DeleteRefusedWhileDeployed, see docs\/troubleshooting.md#delete-refused\]/);
     expect(destroy.output).not.toMatch(/^\s+at /m);
     expect(await world.enrollmentsFor(names[0]!)).toHaveLength(1);
-    // The Deployment refused first: the challenge records and the DvValidation are still there.
-    expect(resourceTypes(readState(quickstart.stateFile))).toEqual(SIX_RESOURCES);
+    // Nothing was deleted: the CNAME, the edge hostname, the challenge records, the validation and
+    // the deployment are all still there, and the site still answers with its certificate.
+    expect(resourceTypes(readState(quickstart.stateFile))).toEqual(QUICKSTART_RESOURCES);
     expect(await world.txtRecords(QUICKSTART_ZONE)).toEqual(recordsBefore);
+    expect(world.emulator.edgeHostnames.list()).toHaveLength(1);
+    const site = await checkSite({
+      site: names[0]!,
+      dnsServer: world.emulator.dns!,
+      port: Number(world.emulator.production!.split(":").pop()),
+      caPem: fs.readFileSync(world.emulator.edgeRoots!, "utf8"),
+    });
+    expect(site.summary).toMatch(/^OK/);
   }, 30_000);
 });
 

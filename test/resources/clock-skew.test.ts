@@ -50,6 +50,8 @@ describe("a clock-skew 401", () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(/failed: 401 Not authorized: Invalid timestamp \(request id 7f3a2\)/);
+    expect(error).toMatchObject({ code: "ClockSkew" });
+    expect(error?.message).toMatch(/See docs\/troubleshooting\.md#clock-skew\. \[ClockSkew\]$/);
     expect(error?.message).toMatch(/this machine's clock \(.*Z\) is 10m0\ds ahead of Akamai's/);
     expect(error?.message).toContain("keep the clock synchronized (NTP)");
     expect(error?.message).toContain("docs/troubleshooting.md#clock-skew");

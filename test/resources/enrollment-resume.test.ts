@@ -77,7 +77,9 @@ describe("the resume rule", () => {
     });
     const start = await startCreate(client, inputs, A, progress);
     if (start.kind !== "post") throw new Error("expected a post");
-    await expect(postEnrollment(client, inputs, A, start, progress)).rejects.toThrow(/enrollment 10001 \(created 2026-12-01T12:03:05Z.*not taken.*adoptEnrollmentId: 10001/s);
+    const reported = postEnrollment(client, inputs, A, start, progress);
+    await expect(reported).rejects.toThrow(/enrollment 10001 \(created 2026-12-01T12:03:05Z.*not taken.*adoptEnrollmentId: 10001/s);
+    await expect(reported).rejects.toMatchObject({ code: "AnotherEnrollmentHasCommonName" });
     expect(calls.posts).toBe(1); // never posted again
     expect(readJournal(A)).toMatchObject({ postStartedAt: expect.any(String) }); // the intent stays for the next run's report
     expect(readJournal(A)?.enrollmentId).toBeUndefined();
@@ -134,7 +136,7 @@ describe("credentials that may create but not list (403 on GET /enrollments)", (
     (client as unknown as { listEnrollments: () => Promise<Enrollment[]> }).listEnrollments = async () => {
       throw forbidden();
     };
-    await expect(startCreate(client, inputs, A, progress)).rejects.toThrow(/403/);
+    await expect(startCreate(client, inputs, A, progress)).rejects.toMatchObject({ code: "CredentialsInvalid", status: 403 });
   });
 });
 
@@ -148,5 +150,6 @@ describe("a 409 on create", () => {
     const failure = postEnrollment(client, { ...inputs, allowDuplicateCommonName: true }, A, start, progress);
     await expect(failure).rejects.toThrow(/five minutes/);
     await expect(failure).rejects.not.toThrow(/refused a second enrollment/);
+    await expect(failure).rejects.toMatchObject({ code: "RequestRefused" });
   });
 });

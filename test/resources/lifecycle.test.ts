@@ -134,6 +134,6 @@ describe("waitUntil and transient CPS errors", () => {
   });
   it("fails at once on an error that is not transient", async () => {
     const { CpsApiError } = jest.requireActual("../../provider/cps") as typeof import("../../provider/cps");
-    await expect(waitUntil(async () => Promise.reject(new CpsApiError({ status: 400, method: "POST", path: "/cps/v2/x" })), fast)).rejects.toThrow(/400/);
+    await expect(waitUntil(async () => Promise.reject(new CpsApiError({ status: 400, method: "POST", path: "/cps/v2/x" })), fast)).rejects.toMatchObject({ code: "RequestRefused", status: 400 });
   });
 });

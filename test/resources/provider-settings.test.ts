@@ -51,6 +51,14 @@ describe("provider settings are checked at configure", () => {
   it("refuses a bad setting even when only the environment sets it and configure never ran", () => {
     process.env.PULUMI_AKAMAI_CPS_REQUESTS_PER_2S = "abc";
     expect(() => getClient()).toThrow(/PULUMI_AKAMAI_CPS_REQUESTS_PER_2S.*must be a positive whole number/);
+    const thrown = (() => {
+      try {
+        getClient();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toMatchObject({ code: "ProviderSettingInvalid" });
   });
 
   it("accepts well-formed settings", () => {

@@ -1,13 +1,15 @@
 /**
  * Every "see docs/troubleshooting.md#<anchor>" the provider prints leads to a heading of that file
  * (GitHub's anchor rules: lower-case, spaces → "-", punctuation dropped). Anchors come from two
- * places in provider/**\/*.ts: the literal `troubleshooting.md#<anchor>` in a message, and the third
- * argument of `new CodedError(code, message, anchor)`, which builds the same link. Other guides the
- * code points to (`docs/<guide>.md#<anchor>`) are checked the same way.
+ * places: the literal `troubleshooting.md#<anchor>` in a message in provider/**\/*.ts, and the table
+ * of error codes (ERROR_CODES, provider/cps/coded-error.ts), from which every CodedError builds its
+ * link. Each section an error leads to names its code(s), and codes earlier releases printed stay
+ * findable ("formerly …"). Other guides the code points to (`docs/<guide>.md#<anchor>`) are checked
+ * the same way.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
+import { ERROR_CODES, FORMER_CODES, type ErrorCode } from "../../provider/cps/coded-error";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -51,18 +53,21 @@ function references(): Reference[] {
     const text = fs.readFileSync(file, "utf8");
     const rel = path.relative(ROOT, file);
     for (const m of text.matchAll(/docs\/([a-z0-9-]+\.md)#([A-Za-z0-9_-]+)/g)) refs.push({ guide: m[1]!, anchor: m[2]!, where: rel });
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-    const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "CodedError") {
-        const anchor = node.arguments?.[2];
-        if (anchor === undefined || !ts.isStringLiteralLike(anchor)) throw new Error(`${rel}: new CodedError(…) without a literal anchor as third argument; this test cannot check it`);
-        refs.push({ guide: "troubleshooting.md", anchor: anchor.text, where: `${rel} (CodedError)` });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
   }
+  for (const [code, anchor] of Object.entries(ERROR_CODES)) refs.push({ guide: "troubleshooting.md", anchor, where: `ERROR_CODES.${code}` });
   return refs;
+}
+
+/** The text of each `## ` section of the guide (with its `###` subsections), by anchor. */
+function sections(markdown: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = markdown.split(/^(?=## )/m).slice(1);
+  for (const part of parts) {
+    const heading = part.slice(0, part.indexOf("\n"));
+    const [anchor] = [...githubAnchors(heading)];
+    if (anchor !== undefined) out.set(anchor, part);
+  }
+  return out;
 }
 
 describe("links the provider prints into docs/", () => {
@@ -70,7 +75,24 @@ describe("links the provider prints into docs/", () => {
 
   it("finds the troubleshooting anchors the messages carry", () => {
     const anchors = new Set(refs.filter((r) => r.guide === "troubleshooting.md").map((r) => r.anchor));
-    expect([...anchors]).toEqual(expect.arrayContaining(["rate-limits", "duplicate-common-name", "delete-refused", "deployment-window", "deployed-certificate-mismatch"]));
+    expect([...anchors]).toEqual(expect.arrayContaining(["rate-limits", "duplicate-common-name", "delete-refused", "deployment-window", "deployed-certificate-mismatch", "clock-skew", "provider-settings"]));
+  });
+
+  it("each section an error code leads to names that code", () => {
+    const guide = sections(fs.readFileSync(path.join(ROOT, "docs", "troubleshooting.md"), "utf8"));
+    const unnamed = (Object.entries(ERROR_CODES) as [ErrorCode, string][]).filter(([code, anchor]) => !(guide.get(anchor) ?? "").includes(`\`${code}\``));
+    expect(unnamed.map(([code, anchor]) => `${code} in #${anchor}`)).toEqual([]);
+  });
+
+  it("codes of earlier releases stay findable next to the code that replaced them", () => {
+    const guide = sections(fs.readFileSync(path.join(ROOT, "docs", "troubleshooting.md"), "utf8"));
+    const lost = Object.entries(FORMER_CODES).filter(([former, code]) => !(guide.get(ERROR_CODES[code]) ?? "").includes(`formerly \`${former}\``));
+    expect(lost.map(([former, code]) => `${former} → ${code}`)).toEqual([]);
+  });
+
+  it("the codes the issue names exist", () => {
+    const required = ["PendingChangeWouldBeCancelled", "WarningsRefused", "ChangeManagementRequired", "ValidationFailed", "DnsNotPropagated", "ChangeFailed", "RateLimited", "CredentialsInvalid", "Unreachable", "TlsCheckFailed", "DeleteRefusedWhileDeployed", "WaitTimedOut"];
+    expect(Object.keys(ERROR_CODES)).toEqual(expect.arrayContaining(required));
   });
 
   it("each anchor is a heading of the guide it names", () => {

@@ -149,7 +149,7 @@ export class FakeCps implements CpsApi {
         const domainSuffix = body.domainSuffix;
         this.hostnames.set(id, { edgeHostnameId: id, edgeHostnameDomain: `${body.domainPrefix}.${domainSuffix}`, domainPrefix: body.domainPrefix, domainSuffix, status: "ACTIVE" });
       }
-      if (fault?.kind === "lost") throw new CpsNetworkError({ code: "ECONNRESET", method: "POST", path: "/papi/v1/edgehostnames", reason: "socket hang up after the request was written" });
+      if (fault?.kind === "lost") throw new CpsNetworkError({ errno: "ECONNRESET", method: "POST", path: "/papi/v1/edgehostnames", reason: "socket hang up after the request was written" });
       if (fault?.kind === "status") throw new CpsApiError({ status: fault.status, method: "POST", path: "/papi/v1/edgehostnames" });
       return id;
     },
@@ -190,7 +190,7 @@ export class FakeCps implements CpsApi {
     if (fault?.kind === "status") throw new CpsApiError({ status: fault.status, method: "POST", path: "/cps/v2/enrollments", ...(fault.title ? { title: fault.title } : {}), ...(fault.detail ? { detail: fault.detail } : {}) });
     const { enrollmentId, changeId } = this.addEnrollment(req.contractId, req.enrollment, { change: { status: "wait-ack-change-management", changeType: "new-certificate", inputs: ["change-management"] } });
     // The POST landed, but its answer never arrived.
-    if (fault?.kind === "lost") throw new CpsNetworkError({ code: "ECONNRESET", method: "POST", path: "/cps/v2/enrollments", reason: "socket hang up after the request was written" });
+    if (fault?.kind === "lost") throw new CpsNetworkError({ errno: "ECONNRESET", method: "POST", path: "/cps/v2/enrollments", reason: "socket hang up after the request was written" });
     return { enrollmentId, changeIds: changeId !== undefined ? [changeId] : [] };
   }
 

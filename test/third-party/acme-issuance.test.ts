@@ -81,7 +81,7 @@ describe.each([
       it("explains a CA that requires External Account Binding when none is given", async () => {
         const result = await orders.up("no-eab", toPropertyMap({ csrPem: await csrFor("ECDSA"), directoryUrl: pebble.directoryUrl, caCertPem: pebble.tlsCaPem }));
         expect(result.op).toBe("failed");
-        if (result.op === "failed") expect(result.message).toMatch(/account registration .* failed: .*External Account Binding/is);
+        if (result.op === "failed") expect(result.message).toMatch(/account registration .* failed: .*External Account Binding.*\[AcmeRequestRefused, /is);
       });
     }
 
@@ -100,7 +100,7 @@ describe.each([
       // without spending the CA's one-shot validation.
       const early = await driver.up("AcmeCertificate", `cert-${keyAlgorithm}`, certificateInputs(order, { propagationTimeout: "1s" }));
       expect(early.op).toBe("failed");
-      if (early.op === "failed") expect(early.message).toMatch(/dns-01 records.*_acme-challenge\..*(NXDOMAIN|no TXT)/s);
+      if (early.op === "failed") expect(early.message).toMatch(/dns-01 records.*_acme-challenge\..*(NXDOMAIN|no TXT).*\[DnsNotPropagated, see docs\/troubleshooting\.md#dns-propagation\]/s);
 
       publish(challenges);
       const issued = await driver.up("AcmeCertificate", `cert-${keyAlgorithm}`, certificateInputs(order));
@@ -122,7 +122,7 @@ describe.each([
       publish(Object.fromEntries(Object.entries(first.dnsChallenges as Challenges).map(([d, c]) => [d, { ...c, value: "not-the-value" }])));
       const failed = await driver.up("AcmeCertificate", "cert-renew", certificateInputs(first, { propagationCheck: false }));
       expect(failed.op).toBe("failed");
-      if (failed.op === "failed") expect(failed.message).toMatch(/could not validate .*acme-tp\.test/);
+      if (failed.op === "failed") expect(failed.message).toMatch(/could not validate .*acme-tp\.test.*\[AcmeValidationFailed, /s);
 
       // Next run: the order is invalid at the CA, so AcmeOrder opens a new one.
       const again = await orders.up(name, orderInputs(first.csrPem as string));

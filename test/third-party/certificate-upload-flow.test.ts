@@ -96,7 +96,7 @@ describe("CertificateUpload through the engine path", () => {
     const certificates = await certificatesFor(out.csrs as Csrs); // same keys, new serials: not what is live
     const result = await stack.driver.up("CertificateUpload", "upload-other", { enrollmentId, certificates, timeout: "1m" });
     expect(result.op).toBe("failed");
-    if (result.op === "failed") expect(result.message).toMatch(/has no pending change.*renewal/s);
+    if (result.op === "failed") expect(result.message).toMatch(/has no pending change.*renewal.*\[NoChangeForUpload, see docs\/troubleshooting\.md#third-party-upload-refused\]/s);
   });
 
   it("picks up a CPS renewal: preview shows it, the new CSR is issued and uploaded into the renewal change", async () => {
