@@ -1,6 +1,14 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// lifecycle/ and resources/ depend on the CpsApi interface (provider/cps/api.ts), which a test can
+// fake, never on the HTTP client class; only provider-config.ts builds a CpsClient.
+const DEPEND_ON_CPS_API = {
+  group: ["**/cps", "**/cps/client", "**/cps/index"],
+  importNames: ["CpsClient"],
+  message: "Depend on CpsApi (provider/cps/api.ts), not CpsClient: operations get their client from the ResourceContext.",
+};
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", "**/*.js", "**/*.mjs", "bench/results/**"] },
   js.configs.recommended,
@@ -14,6 +22,13 @@ export default tseslint.config(
   },
   {
     files: ["provider/resources/**/*.ts", "index.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/emulator/**", "**/emulator"], message: "The provider never imports the emulator." }, DEPEND_ON_CPS_API] }],
+    },
+  },
+  {
+    // The one place the HTTP client is built (one per configuration per process).
+    files: ["provider/resources/provider-config.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/emulator/**", "**/emulator"], message: "The provider never imports the emulator." }] }],
     },
@@ -33,7 +48,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/emulator/**", "**/emulator", "**/resources/**", "**/resources", "**/sdk/**"], message: "provider/lifecycle builds on provider/cps only." }] },
+        { patterns: [{ group: ["**/emulator/**", "**/emulator", "**/resources/**", "**/resources", "**/sdk/**"], message: "provider/lifecycle builds on provider/cps only." }, DEPEND_ON_CPS_API] },
       ],
     },
   },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deploymentShim } from "./providers";
-import type { DeployedCertificate, DeploymentSchedule, Duration, TlsVerification, WarningPolicy } from "./types";
+import type { DeploymentOutputs } from "../provider/resources/deployment";
+import type { DeploymentSchedule, Duration, OutputProperties, WarningPolicy } from "./types";
 
 /** Inputs of a {@link Deployment}. */
 export interface DeploymentArgs {
@@ -45,40 +46,26 @@ export interface DeploymentArgs {
  * export const serial = deployment.production.apply(p => p?.serialNumber);
  * ```
  */
+// The outputs are declared once, by the provider (DeploymentOutputs), and merged into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface Deployment extends OutputProperties<DeploymentOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Deployment extends pulumi.dynamic.Resource {
   /** The enrollment deployed. */
   declare public readonly enrollmentId: pulumi.Output<number>;
   /** The network waited for: `staging` or `production`. */
   declare public readonly network: pulumi.Output<"staging" | "production">;
-  /** The change that was deployed (null when nothing was pending). */
-  declare public readonly changeId: pulumi.Output<number | null>;
-  /** What is on staging now. */
-  declare public readonly staging: pulumi.Output<DeployedCertificate | null>;
-  /** What is on production now. */
-  declare public readonly production: pulumi.Output<DeployedCertificate | null>;
-  /**
-   * The enrollment once this Deployment finished: its status (`active` when nothing is pending),
-   * pending change and `autoRenewalStartTime`. The Enrollment resource's own `status`/`pendingChangeId`
-   * describe it when the Enrollment's step ran, before validation and deployment.
-   */
-  declare public readonly enrollment: pulumi.Output<{
-    /** The enrollment's status: `active` when nothing is pending, else the pending change's status. */
-    status: string;
-    /** The pending change, if any. */
-    pendingChangeId: number | null;
-    /** The pending change's type (`renewal`, `modify-san`, ...). */
-    changeType: string | null;
-    /** When CPS will start the automatic renewal. */
-    autoRenewalStartTime: string | null;
-  } | null>;
-  /** The TLS check result when `verify` is set. */
-  declare public readonly verification: pulumi.Output<TlsVerification | null>;
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       deploymentShim,
       name,
-      { network: "production", ...args, __cpsName: name, changeId: undefined, staging: undefined, production: undefined, verification: undefined, enrollment: undefined },
+      {
+        network: "production",
+        ...args,
+        __cpsName: name,
+        ...({ changeId: undefined, staging: undefined, production: undefined, verification: undefined, enrollment: undefined } satisfies Record<keyof DeploymentOutputs, undefined>),
+      },
       opts,
       "akamai-cps",
       "Deployment",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dvValidationShim } from "./providers";
-import type { DomainValidationStatus, Duration, WarningPolicy } from "./types";
+import type { DvValidationOutputs } from "../provider/resources/dv-validation";
+import type { Duration, OutputProperties, WarningPolicy } from "./types";
 
 /** Inputs of a {@link DvValidation}. */
 export interface DvValidationArgs {
@@ -37,26 +38,21 @@ export interface DvValidationArgs {
  *   { dependsOn: records });
  * ```
  */
+// The outputs are declared once, by the provider (DvValidationOutputs), and merged into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface DvValidation extends OutputProperties<DvValidationOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class DvValidation extends pulumi.dynamic.Resource {
-  /** The enrollment validated. */
-  declare public readonly enrollmentId: pulumi.Output<number>;
-  /** The change that was validated (null when nothing was pending). */
-  declare public readonly changeId: pulumi.Output<number | null>;
-  /** The change's status when validation finished. */
-  declare public readonly status: pulumi.Output<string>;
-  /** The names the CA validated. */
-  declare public readonly validatedDomains: pulumi.Output<string[]>;
-  /**
-   * CPS's per-domain validation state when validation finished, by domain. A name Akamai validated
-   * itself (it is CNAMEd to this certificate's edge hostname, no token of yours) has `validatedByAkamai: true`.
-   */
-  declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
-
   constructor(name: string, args: DvValidationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       dvValidationShim,
       name,
-      { ...args, __cpsName: name, changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined },
+      {
+        ...args,
+        __cpsName: name,
+        // Every output but enrollmentId, which is an input too.
+        ...({ changeId: undefined, status: undefined, validatedDomains: undefined, domainStatus: undefined } satisfies Record<Exclude<keyof DvValidationOutputs, "enrollmentId">, undefined>),
+      },
       opts,
       "akamai-cps",
       "DvValidation",

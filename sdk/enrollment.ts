@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { enrollmentShim } from "./providers";
-import type { Contact, CsrSubject, DeploymentSchedule, DnsChallenge, DomainValidationStatus, Duration, HttpChallenge, Organization, WarningPolicy } from "./types";
+import type { EnrollmentOutputs } from "../provider/resources/enrollment";
+import type { Contact, CsrSubject, DeploymentSchedule, DnsChallenge, Duration, Organization, OutputProperties, WarningPolicy } from "./types";
 
 /** Inputs of an {@link Enrollment}. Changing `commonName`, `contractId`, `validationType`, `secureNetwork` or `sniOnly` replaces the enrollment; everything else updates it in place. */
 export interface EnrollmentArgs {
@@ -113,56 +114,12 @@ export interface EnrollmentArgs {
  * export const enrollmentId = cert.enrollmentId;
  * ```
  */
+// The outputs are declared once, by the provider (EnrollmentOutputs): this interface merges them
+// into the class as Pulumi outputs, so the SDK never restates them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface Enrollment extends OutputProperties<EnrollmentOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Enrollment extends pulumi.dynamic.Resource {
-  /** The CPS enrollment id. */
-  declare public readonly enrollmentId: pulumi.Output<number>;
-  /** Every name on the certificate, CN first. */
-  declare public readonly domains: pulumi.Output<string[]>;
-  /** DNS-01 challenges by domain. Kept after validation; replaced when CPS issues new ones (renewal, SAN change). */
-  declare public readonly dnsChallenges: pulumi.Output<Record<string, DnsChallenge>>;
-  /** HTTP-01 challenges by domain. */
-  declare public readonly httpChallenges: pulumi.Output<Record<string, HttpChallenge>>;
-  /** CPS's per-domain validation state when the challenges were last read. */
-  declare public readonly domainStatus: pulumi.Output<Record<string, DomainValidationStatus>>;
-  /** The change the challenges/CSRs belong to. */
-  declare public readonly challengeChangeId: pulumi.Output<number | null>;
-  /**
-   * The pending change, if any, when this resource's step last ran (create/update/refresh). Create and
-   * update finish as soon as CPS offers challenges, before DvValidation and Deployment run: for the
-   * enrollment after the whole `up`, read the Deployment's `enrollment` output (or `pulumi refresh`).
-   */
-  declare public readonly pendingChangeId: pulumi.Output<number | null>;
-  /** `new-certificate`, `renewal`, `modify-san`, ... */
-  declare public readonly changeType: pulumi.Output<string | null>;
-  /** The pending change's status, or `active`, when this resource's step last ran (see `pendingChangeId`). */
-  declare public readonly status: pulumi.Output<string>;
-  /** Third-party: CSRs (PEM) by key algorithm. */
-  declare public readonly csrs: pulumi.Output<{
-    /** The RSA CSR (PEM). */
-    rsa?: string;
-    /** The ECDSA CSR (PEM), with `dualStack`. */
-    ecdsa?: string;
-  }>;
-  /** Third-party: SHA-256 of each CSR's public key (hex). */
-  declare public readonly csrFingerprints: pulumi.Output<{
-    /** SHA-256 of the RSA CSR's public key (hex). */
-    rsa?: string;
-    /** SHA-256 of the ECDSA CSR's public key (hex). */
-    ecdsa?: string;
-  }>;
-  /** The edge slots CPS assigned to the enrollment. */
-  declare public readonly assignedSlots: pulumi.Output<number[]>;
-  /** The slots serving the certificate on production. */
-  declare public readonly productionSlots: pulumi.Output<number[]>;
-  /** The slots serving the certificate on staging. */
-  declare public readonly stagingSlots: pulumi.Output<number[]>;
-  /** When CPS will start the automatic renewal (null until a certificate is issued; see `pendingChangeId` for when it is read). */
-  declare public readonly autoRenewalStartTime: pulumi.Output<string | null>;
-  /** Whether the last update started a new certificate (CPS answered 202) rather than a metadata-only change (200). */
-  declare public readonly lastUpdateStartedNewCertificate: pulumi.Output<boolean | null>;
-  /** True when the enrollment was adopted with `adoptEnrollmentId`. */
-  declare public readonly adopted: pulumi.Output<boolean>;
-
   /**
    * The DNS-01 challenge of one name on the certificate (case and a trailing dot do not matter).
    * Fails, naming the certificate's names, when `domain` is not one of them, or when CPS offers no
@@ -190,6 +147,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
         // Which stack this resource belongs to: the key of the provider's create journal, so an
         // interrupted create resumes only this resource's own enrollment (docs/drift-and-import.md).
         __cpsStack: stackIdentity(),
+        ...({
         enrollmentId: undefined,
         domains: undefined,
         dnsChallenges: undefined,
@@ -207,6 +165,7 @@ export class Enrollment extends pulumi.dynamic.Resource {
         autoRenewalStartTime: undefined,
         lastUpdateStartedNewCertificate: undefined,
         adopted: undefined,
+        } satisfies Record<keyof EnrollmentOutputs, undefined>),
       },
       opts,
       "akamai-cps",

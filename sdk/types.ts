@@ -1,6 +1,8 @@
 /** Shared public types of the SDK. */
+import type * as pulumi from "@pulumi/pulumi";
+
 export type { DnsChallenge, HttpChallenge, DomainValidationState as DomainValidationStatus } from "../provider/lifecycle/challenges";
-export type { DeployedCertificateInfo as DeployedCertificate } from "../provider/resources/deployment";
+export type { DeployedCertificateInfo as DeployedCertificate, EnrollmentNow as DeploymentEnrollment } from "../provider/resources/deployment";
 export type { TlsVerifyResult as TlsVerification } from "../provider/lifecycle/tls-verify";
 
 /**
@@ -10,6 +12,9 @@ export type { TlsVerifyResult as TlsVerification } from "../provider/lifecycle/t
  * error, which can be listed too.
  */
 export type WarningPolicy = "acknowledge-all" | "fail" | string[];
+
+/** A resource's outputs (declared once by its provider) as the Pulumi outputs of its SDK class. */
+export type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
 
 /** A duration: `"30m"`, `"1h30m"`, `"90s"`, or a number of seconds. */
 export type Duration = string | number;

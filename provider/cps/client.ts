@@ -8,6 +8,7 @@ import { ACCOUNT_SHORT_LIMIT, ACTIVE_CERTIFICATES_LIMIT, accountLimits, RateLimi
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry";
 import { type LogFn, Transport, type TransportClock } from "./transport";
 import type { CpsContext } from "./context";
+import { type CpsApi, isNotFound } from "./api";
 import { EdgeDnsClient } from "./edge-dns";
 import { EdgeHostnamesClient } from "./edge-hostnames";
 import * as enrollments from "./enrollments";
@@ -74,7 +75,7 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  * client on the same credentials. Every request is EdgeGrid-signed, uses the exact versioned
  * media types, is rate limited per account and retried where that is safe.
  */
-export class CpsClient {
+export class CpsClient implements CpsApi {
   readonly baseUrl: string;
   readonly edgeDns: EdgeDnsClient;
   /** Secure edge hostnames (PAPI create/read, HAPI delete) on the same credentials. */
@@ -174,13 +175,21 @@ export class CpsClient {
   getEnrollment(enrollmentId: number): Promise<Enrollment> {
     return enrollments.getEnrollment(this.ctx, enrollmentId);
   }
+  async findEnrollment(enrollmentId: number): Promise<Enrollment | undefined> {
+    try {
+      return await enrollments.getEnrollment(this.ctx, enrollmentId);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
   createEnrollment(req: enrollments.CreateEnrollmentRequest): Promise<EnrollmentStatusResult> {
     return enrollments.createEnrollment(this.ctx, req);
   }
-  updateEnrollment(req: enrollments.UpdateEnrollmentRequest): Promise<EnrollmentStatusResult & { httpStatus: 200 | 202 }> {
+  updateEnrollment(req: enrollments.UpdateEnrollmentRequest): Promise<enrollments.EnrollmentChangeResult> {
     return enrollments.updateEnrollment(this.ctx, req);
   }
-  removeEnrollment(req: enrollments.RemoveEnrollmentRequest): Promise<EnrollmentStatusResult & { httpStatus: 200 | 202 }> {
+  removeEnrollment(req: enrollments.RemoveEnrollmentRequest): Promise<enrollments.EnrollmentChangeResult> {
     return enrollments.removeEnrollment(this.ctx, req);
   }
 

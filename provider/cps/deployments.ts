@@ -1,4 +1,4 @@
-import { CpsApiError } from "./errors";
+import { isNotFound } from "./api";
 import { MediaType } from "./media-types";
 import { type CpsContext, parseResponse } from "./context";
 import { type Deployment, type Deployments, deploymentSchema, deploymentsSchema } from "./schemas/deployment";
@@ -27,7 +27,7 @@ async function getNetworkDeployment(ctx: CpsContext, enrollmentId: number, netwo
     const response = await ctx.transport.send({ method: "GET", path: `/cps/v2/enrollments/${id}/deployments/${network}`, accept: MediaType.deployment });
     return parseResponse(deploymentSchema, response, "GET");
   } catch (error) {
-    if (error instanceof CpsApiError && error.status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-import { CpsApiError, CpsInputError } from "./errors";
+import { CpsInputError } from "./errors";
+import { isNotFound } from "./api";
 import { MediaType } from "./media-types";
 import { parseResponse } from "./context";
 import type { LandedCheck, Transport } from "./transport";
@@ -19,7 +20,7 @@ export class EdgeDnsClient {
       const parsed = parseResponse(recordSetSchema, response, "GET");
       return { name: parsed.name, type: parsed.type, ttl: parsed.ttl, rdata: parsed.rdata };
     } catch (error) {
-      if (error instanceof CpsApiError && error.status === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -45,7 +46,7 @@ export class EdgeDnsClient {
         landed: async () => ((await this.getRecordSet(zone, name, type)) === undefined ? { status: 204 } : undefined),
       });
     } catch (error) {
-      if (error instanceof CpsApiError && error.status === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     }
   }

@@ -1,4 +1,5 @@
-import { CpsApiError, CpsInputError, CpsResponseError } from "./errors";
+import { CpsInputError, CpsResponseError } from "./errors";
+import { isNotFound } from "./api";
 import { MediaType } from "./media-types";
 import { parseResponse } from "./context";
 import type { Transport } from "./transport";
@@ -51,7 +52,7 @@ export class EdgeHostnamesClient {
       });
       return parseResponse(edgeHostnamesResponseSchema, response, "GET").edgeHostnames.items[0];
     } catch (error) {
-      if (error instanceof CpsApiError && error.status === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -79,7 +80,7 @@ export class EdgeHostnamesClient {
         accept: MediaType.json,
       });
     } catch (error) {
-      if (error instanceof CpsApiError && error.status === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 /** CPS v2 API client layer: everything other layers may import from provider/cps. */
 export { CpsClient, type CpsClientOptions, type CpsClientInternals } from "./client";
 export { CodedError, ERROR_CODES, FORMER_CODES, codeOf, plainMessage, troubleshootingLink, type ErrorCode } from "./coded-error";
-export type { CpsApi } from "./api";
+export { type CpsApi, type EdgeDnsApi, type EdgeHostnamesApi, isNotFound, latestChangeId } from "./api";
 export { CpsApiError, CpsChangeError, CpsConfigError, CpsInputError, CpsNetworkError, CpsResponseError } from "./errors";
 export { parseTrailingId, parseChangeLocation } from "./ids";
 export { MediaType, essence as mediaTypeEssence } from "./media-types";

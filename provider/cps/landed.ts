@@ -6,15 +6,13 @@
  * it never resends a non-GET without one. Akamai's Go client does not retry non-GETs at all
  * (https://github.com/akamai/AkamaiOPEN-edgegrid-golang/blob/master/pkg/session/retries.go).
  */
-import { CpsApiError } from "./errors";
+import { isNotFound } from "./api";
 import { MediaType } from "./media-types";
 import { type CpsContext, parseResponse } from "./context";
 import type { LandedCheck } from "./transport";
 import { changeStatusSchema } from "./schemas/change";
 import { z } from "zod";
 import { deploymentScheduleSchema } from "./schemas/change";
-
-const notFound = (error: unknown): boolean => error instanceof CpsApiError && error.status === 404;
 
 /** Only what these checks need of an enrollment: its pending changes (path strings up to v9, objects from v10). */
 const pendingOnly = z.looseObject({
@@ -31,7 +29,7 @@ async function pendingChangeIds(ctx: CpsContext, enrollmentId: number): Promise<
     const response = await ctx.transport.send({ method: "GET", path, accept: version === 12 ? MediaType.enrollmentV12 : MediaType.enrollmentV11 });
     return parseResponse(pendingOnly, response, "GET").pendingChanges;
   } catch (error) {
-    if (notFound(error)) return "gone";
+    if (isNotFound(error)) return "gone";
     throw error;
   }
 }
@@ -90,7 +88,7 @@ export function inputPostLanded(ctx: CpsContext, updatePath: string): LandedChec
       const stillOffered = status.allowedInput.some((input) => input.update.split("?")[0]!.replace(/^https?:\/\/[^/]+/i, "") === updatePath.split("?")[0]);
       return stillOffered ? undefined : landed;
     } catch (error) {
-      if (notFound(error)) return landed;
+      if (isNotFound(error)) return landed;
       throw error;
     }
   };

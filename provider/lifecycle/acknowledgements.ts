@@ -3,7 +3,7 @@
  * management), according to a policy the user wrote down. Refusals fail with every warning's ID and
  * text so the user can extend the policy.
  */
-import { CodedError, CpsApiError, retrying, type AllowedInput, type CpsApi } from "../cps";
+import { CodedError, isNotFound, retrying, type AllowedInput, type CpsApi } from "../cps";
 import { ExpectedWarnings, isExpectedWarning } from "./expected-warnings";
 import { decideWarnings, describeWarnings, ClassifiedWarning, WarningPolicy } from "./warnings";
 import type { Progress } from "./progress";
@@ -62,7 +62,7 @@ async function readWarnings(kind: "pre-verification" | "post-verification", ctx:
     {
       attempts: WARNING_INFO_404_ATTEMPTS,
       retryOn: async (error, attempt) => {
-        if (!(error instanceof CpsApiError && error.status === 404) || attempt >= WARNING_INFO_404_ATTEMPTS) return false;
+        if (!isNotFound(error) || attempt >= WARNING_INFO_404_ATTEMPTS) return false;
         const change = await ctx.client.getChangeStatus(ctx.enrollmentId, ctx.changeId);
         const offered = change.allowedInput.find((candidate) => candidate.type === input.type);
         if (offered === undefined) {

@@ -24,6 +24,7 @@ export interface DvChallengesView {
   }>;
 }
 
+/** The DNS-01 record that answers one name's challenge. */
 export interface DnsChallenge {
   /** Record name without the trailing dot: `_acme-challenge.www.example.com`. */
   recordName: string;
@@ -63,6 +64,7 @@ export function withEntryPerName(names: readonly string[], challenges: Extracted
   return { ...challenges, dnsChallenges };
 }
 
+/** The HTTP-01 token that answers one name's challenge. */
 export interface HttpChallenge {
   /** URL the CA fetches: `http://<domain>/.well-known/acme-challenge/<token>`. */
   url: string;

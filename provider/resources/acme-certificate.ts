@@ -8,23 +8,19 @@
  * A new order or CSR (a CPS renewal) replaces the certificate. Certificates are not revoked on
  * delete: CPS may still serve them until the next one is deployed.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { Deadline } from "../lifecycle/follow";
 import { waitUntil } from "../lifecycle/poll";
-import type { Progress } from "../lifecycle/progress";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
 import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
-import { txtLookup } from "./provider-config";
 import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 import { CodedError } from "./coded-error";
 
 export const acmeCertificateInputsSchema = z
@@ -46,9 +42,26 @@ export const acmeCertificateInputsSchema = z
   })
   .strict();
 type Inputs = z.output<typeof acmeCertificateInputsSchema>;
-type Props = Record<string, unknown>;
 
-async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, progress: Progress, deadline: Deadline): Promise<void> {
+/** What AcmeCertificate outputs besides its inputs. */
+export interface AcmeCertificateOutputs {
+  /** The leaf certificate (PEM). */
+  certificatePem: string;
+  /** Its intermediates (PEM), the leaf's issuer first. */
+  trustChainPem: string;
+  /** Leaf and intermediates (PEM). */
+  fullChainPem: string;
+  keyAlgorithm: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  subjectAltNames: string[];
+  issuer: string;
+  publicKeyFingerprint: string;
+}
+
+async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, ctx: ResourceContext, deadline: Deadline): Promise<void> {
+  const progress = ctx.progress;
   const authorizations = (await deadline.step(() => client.getAuthorizations(order))).filter((a) => a.status !== "valid");
   const work = await Promise.all(
     authorizations.map(async (authz) => {
@@ -60,7 +73,7 @@ async function validateAuthorizations(client: acme.Client, order: acme.Order, in
   );
   if (work.length === 0) return;
   if (inputs.propagationCheck) {
-    const lookup = txtLookup(inputs.dnsResolvers);
+    const lookup = ctx.txtLookup(inputs.dnsResolvers);
     await deadline.wait(timeoutMs(inputs.propagationTimeout, 10 * 60_000), (bounded) =>
       waitUntil<true>(
         async () => {
@@ -94,7 +107,7 @@ class IssuanceTimeoutError extends CodedError {
 }
 
 /** Drive the order to `valid` and download the chain (leaf first), every CA request inside the one deadline. */
-async function issue(inputs: Inputs, progress: Progress, deadline: Deadline): Promise<string> {
+async function issue(inputs: Inputs, ctx: ResourceContext, deadline: Deadline): Promise<string> {
   const client = await deadline.step(() =>
     acmeSession({
       directoryUrl: inputs.directoryUrl,
@@ -108,7 +121,7 @@ async function issue(inputs: Inputs, progress: Progress, deadline: Deadline): Pr
     throw new CodedError("AcmeOrderInvalid", `ACME order ${inputs.orderUrl} is invalid (a challenge failed earlier). Run \`pulumi up\` again: the AcmeOrder will open a new order.`);
   }
   if (order.status === "pending") {
-    await validateAuthorizations(client, order, inputs, progress, deadline);
+    await validateAuthorizations(client, order, inputs, ctx, deadline);
     const pending = order;
     order = await deadline.step(() => client.getOrder(pending));
   }
@@ -124,12 +137,11 @@ async function issue(inputs: Inputs, progress: Progress, deadline: Deadline): Pr
   return deadline.step(() => client.getCertificate(valid));
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(acmeCertificateInputsSchema, props);
-  const progress = progressOf(props, "acme-certificate");
+async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; raw: Given<z.input<typeof acmeCertificateInputsSchema>> }) {
+  const progress = ctx.progress;
   // One deadline for every step: when it passes, the issuance stops where it is instead of running on unobserved.
   const deadline = new Deadline(timeoutMs(inputs.timeout, 10 * 60_000), () => new IssuanceTimeoutError(inputs.timeout));
-  const chainPem = await issue(inputs, progress, deadline);
+  const chainPem = await issue(inputs, ctx, deadline);
   const blocks = pemBlocks(chainPem);
   const leaf = parseCertificatePem(blocks[0] ?? "");
   if (!leaf.ok) throw new CodedError("AcmeCertificateInvalid", `the CA returned no parseable certificate: ${leaf.reason}`);
@@ -139,8 +151,8 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
   const summary = summarize(leaf.cert);
   progress(`issued ${summary.serialNumber} for ${summary.subjectAltNames.join(", ")} (expires ${summary.notAfter})`);
-  const outs: Props = {
-    ...props,
+  const outs = {
+    ...raw,
     certificatePem: canonicalPem(leaf.cert),
     trustChainPem: chain.join(""),
     fullChainPem: canonicalPem(leaf.cert) + chain.join(""),
@@ -155,25 +167,25 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   return { id: `${inputs.orderUrl}#${summary.serialNumber}`, outs };
 }
 
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  const replaceable = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;
-  if (hasUnknowns(news)) return { changes: true, replaces: replaceable.filter((k) => hasUnknowns(news[k])) };
-  const inputs = parseInputs(acmeCertificateInputsSchema, news);
-  const replaces = replaceable.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
-  const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
-  const changed = replaces.length > 0 || others.some((k) => !sameValue(olds[k], news[k]));
-  return { changes: changed, replaces };
-}
+const REPLACEABLE = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;
 
-export const acmeCertificateProvider = resourceProvider(acmeCertificateInputsSchema, {
-  diff,
+export const acmeCertificateProvider = defineResource<typeof acmeCertificateInputsSchema, AcmeCertificateOutputs>({
+  name: "acme-certificate",
+  inputs: acmeCertificateInputsSchema,
+  diffUnknown: (news) => ({ changes: true, replaces: REPLACEABLE.filter((k) => hasUnknowns(news[k])) }),
+  async diff(_ctx, { olds, news: inputs, raw: news }) {
+    const replaces = REPLACEABLE.filter((k) => String(olds[k] ?? "").trim() !== inputs[k].trim());
+    const others = ["caCertPem", "propagationCheck", "dnsResolvers", "propagationTimeout", "timeout", "publishedRecords", "accountKeyPem"];
+    const changed = replaces.length > 0 || others.some((k) => !sameValue(olds[k], news[k]));
+    return { changes: changed, replaces };
+  },
   create,
   /** Settings only (timeouts, resolvers): the certificate stays. */
-  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  async update(_ctx, { olds, raw: news }) {
     return { outs: { ...olds, ...news } };
   },
   /** The certificate is immutable; nothing to refresh. */
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  async read(_ctx, { id, props }) {
     return { id, props };
   },
   /** Not revoked: CPS may still serve it until its successor is deployed. */

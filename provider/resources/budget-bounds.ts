@@ -7,7 +7,6 @@
 import { deadlineIn, withRequestContext } from "../cps";
 import { progressOf } from "./check";
 import { timeoutMs } from "./common-inputs";
-import { getClient } from "./provider-config";
 
 type Props = Record<string, unknown>;
 
@@ -32,16 +31,19 @@ function operationTimeoutMs(props: Props, key: Operation): number {
   return FALLBACK_MS;
 }
 
-/** Run one resource operation bounded by the timeout of `props`, printing budget waits as its progress. */
-export function withBudgetBounds<T>(props: Props, key: Operation, fn: () => Promise<T>): Promise<T> {
+/**
+ * Run one resource operation bounded by the timeout of `props`, printing budget waits as its
+ * progress; `perMinute` is the client's budget a minute, for pacing polls.
+ */
+export function withBudgetBounds<T>(props: Props, key: Operation, fn: () => Promise<T>, perMinute: () => number): Promise<T> {
   const progress = progressOf(props, "cps");
-  return withRequestContext({ deadline: deadlineIn(operationTimeoutMs(props, key)), notify: (line) => progress(line), requestsPerMinute: budgetPerMinute }, fn);
+  return withRequestContext({ deadline: deadlineIn(operationTimeoutMs(props, key)), notify: (line) => progress(line), requestsPerMinute: () => budgetPerMinute(perMinute) }, fn);
 }
 
-/** The shared client's budget a minute, for pacing polls; unknown (no pacing) when there is no client. */
-function budgetPerMinute(): number {
+/** The client's budget a minute; unknown (no pacing) when there is no client (credentials missing). */
+function budgetPerMinute(perMinute: () => number): number {
   try {
-    return getClient().requestsPerMinute;
+    return perMinute();
   } catch {
     return Number.POSITIVE_INFINITY;
   }

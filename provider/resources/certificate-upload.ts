@@ -11,9 +11,8 @@
  * - diff: a new change waiting for a third-party certificate (a renewal) shows as a change.
  * - read: reports what is uploaded and deployed, never waits.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type { X509Certificate } from "crypto";
-import { AllowedInput, CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import { AllowedInput, type CpsApi, Deployment, Enrollment, isNotFound } from "../cps";
 import {
   acknowledgePostVerification,
   changeManagement,
@@ -29,7 +28,6 @@ import {
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import type { Progress } from "../lifecycle/progress";
 import { findInput, INPUT, isComplete, isOnStaging, isVerifyingThirdParty } from "../lifecycle/statuses";
-import { parseInputs, progressOf } from "./check";
 import { CertificateUploadInputs, certificateUploadInputsSchema, ParsedEntry, parseEntry } from "./certificate-upload-inputs";
 import { timeoutMs } from "./common-inputs";
 import { csrOutputs } from "./csr-outputs";
@@ -37,19 +35,37 @@ import { deployedCertificateMismatch, deployedCertificateProblems } from "./depl
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { canonicalPem, canonicalPemText, certificateDnsNames, certificateKeyFingerprint, parseCertificatePem, pemBlocks, summarize, CertificateSummary } from "./pem";
-import { getClient } from "./provider-config";
 import { canonicalJson, sameValue } from "./same-value";
 import { hasUnknowns } from "./unknowns";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext, type State } from "./define-resource";
+import type { z } from "zod";
 import { CodedError } from "./coded-error";
 
-type Props = Record<string, unknown>;
+type Schema = typeof certificateUploadInputsSchema;
+type Olds = State<Schema, CertificateUploadOutputs>;
 
 /** What is on one network, compared with the inputs. */
 export interface NetworkCertificates {
   certificates: CertificateSummary[];
   /** True when every input certificate is the one deployed for its key algorithm. */
   matchesInputs: boolean;
+}
+
+/** What CertificateUpload outputs besides its inputs. */
+export interface CertificateUploadOutputs {
+  /** The change the certificates went into; null when they were already live (nothing uploaded). */
+  changeId: number | null;
+  /** The change's status when this resource's step last ran. */
+  status: string | null;
+  /** @deprecated the same as `status` (kept for one release). */
+  changeStatus: string | null;
+  /** Key fingerprints and serials of what was uploaded (resuming skips an upload already made). */
+  uploadedFingerprints: string;
+  uploaded: CertificateSummary[];
+  /** IDs of the post-verification warnings acknowledged. */
+  acknowledgedWarnings: string[];
+  staging: NetworkCertificates | null;
+  production: NetworkCertificates | null;
 }
 
 function parsedEntries(inputs: CertificateUploadInputs): ParsedEntry[] {
@@ -79,7 +95,7 @@ function onNetwork(d: Deployment | undefined, entries: readonly ParsedEntry[]): 
 }
 
 /** undefined when nothing is deployed on that network (the client maps CPS's 404 to undefined). */
-function deployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+function deployment(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
   return network === "production" ? client.getProductionDeployment(enrollmentId) : client.getStagingDeployment(enrollmentId);
 }
 
@@ -135,7 +151,7 @@ interface FlowResult {
   acknowledgedWarnings: string[];
 }
 
-async function uploadedInChange(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<boolean> {
+async function uploadedInChange(client: CpsApi, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<boolean> {
   const history = await client.getChangeHistory(enrollmentId);
   const current = history.changes.find((c) => c.status === "incomplete");
   if (!current) return false;
@@ -144,7 +160,7 @@ async function uploadedInChange(client: CpsClient, enrollmentId: number, entries
 }
 
 /** The whole flow for one `up`: find the change, check, upload, follow it as far as asked. */
-async function run(client: CpsClient, inputs: CertificateUploadInputs, entries: readonly ParsedEntry[], previous: Props, progress: Progress): Promise<FlowResult> {
+async function run(client: CpsApi, inputs: CertificateUploadInputs, entries: readonly ParsedEntry[], previous: Partial<Pick<CertificateUploadOutputs, "changeId" | "uploadedFingerprints">>, progress: Progress): Promise<FlowResult> {
   const enrollmentId = inputs.enrollmentId;
   const enrollment = await client.getEnrollment(enrollmentId);
   const pending = latestPendingChange(enrollment);
@@ -249,7 +265,7 @@ function fingerprintsKey(entries: readonly ParsedEntry[]): string {
   return entries.map((e) => `${e.keyAlgorithm}:${certificateKeyFingerprint(e.leaf)}:${e.leaf.serialNumber}`).sort().join(",");
 }
 
-async function networkOutputs(client: CpsClient, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<{ staging: NetworkCertificates | null; production: NetworkCertificates | null }> {
+async function networkOutputs(client: CpsApi, enrollmentId: number, entries: readonly ParsedEntry[]): Promise<{ staging: NetworkCertificates | null; production: NetworkCertificates | null }> {
   const [staging, production] = await Promise.all([deployment(client, enrollmentId, "staging"), deployment(client, enrollmentId, "production")]);
   return { staging: onNetwork(staging, entries), production: onNetwork(production, entries) };
 }
@@ -259,7 +275,7 @@ async function networkOutputs(client: CpsClient, enrollmentId: number, entries: 
  * enrollment's names, with the uploaded key algorithms, not expired. Further names are the user's own
  * choice here (the certificate is theirs), so "covers" rather than "exactly".
  */
-async function checkDeployed(client: CpsClient, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
+async function checkDeployed(client: CpsApi, enrollmentId: number, network: "staging" | "production", entries: readonly ParsedEntry[]): Promise<void> {
   const [raw, enrollment] = await Promise.all([deployment(client, enrollmentId, network), client.getEnrollment(enrollmentId)]);
   const leaves = deployedCertificates(raw);
   const problems = deployedCertificateProblems(leaves, { names: enrollmentNames(enrollment), exactNames: false, keyAlgorithms: entries.map((e) => e.keyAlgorithm) }, new Date());
@@ -270,15 +286,13 @@ async function checkDeployed(client: CpsClient, enrollmentId: number, network: "
   if (problems.length > 0) throw deployedCertificateMismatch(enrollmentId, network, problems);
 }
 
-async function apply(props: Props, previous: Props): Promise<Props> {
-  const inputs = parseInputs(certificateUploadInputsSchema, props);
+async function apply(ctx: ResourceContext, inputs: CertificateUploadInputs, props: Given<z.input<Schema>>, previous: Olds | Record<string, never>) {
   const entries = parsedEntries(inputs);
-  const client = getClient();
-  const progress = progressOf(props, "certificate-upload");
-  let outs: Props = { ...previous, ...props };
+  const { cps: client, progress } = ctx;
+  let outs: Record<string, unknown> = { ...previous, ...props };
   return keepInState(String(inputs.enrollmentId), () => outs, async () => {
     const flow = await run(client, inputs, entries, previous, progress);
-    outs = {
+    const done = {
       ...props,
       changeId: flow.changeId,
       // `status` is the name every resource uses; `changeStatus` is kept for one release (issue #17).
@@ -289,18 +303,10 @@ async function apply(props: Props, previous: Props): Promise<Props> {
       acknowledgedWarnings: flow.acknowledgedWarnings,
       ...(await networkOutputs(client, inputs.enrollmentId, entries)),
     };
+    outs = done;
     if (inputs.waitForDeployment !== "none") await checkDeployed(client, inputs.enrollmentId, inputs.waitForDeployment, entries);
-    return outs;
+    return done;
   });
-}
-
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const outs = await apply(props, {});
-  return { id: String(outs.enrollmentId ?? props.enrollmentId), outs };
-}
-
-async function update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  return { outs: await apply(news, olds) };
 }
 
 function certificatesKey(value: unknown): string {
@@ -313,53 +319,56 @@ function certificatesKey(value: unknown): string {
   );
 }
 
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknowns(news)) return { changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] };
-  const inputs = parseInputs(certificateUploadInputsSchema, news);
-  const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
-  const keys = Object.keys(certificateUploadInputsSchema.shape).filter((k) => k !== "certificates");
-  // Whitespace in PEMs is not a change (Terraform diff-suppresses it too).
-  const inputChanged = certificatesKey(olds.certificates) !== certificatesKey(news.certificates) || keys.some((k) => !sameValue(olds[k], news[k]));
-  let waiting = false;
-  if (replaces.length === 0) {
-    try {
-      const client = getClient();
-      const pending = latestPendingChange(await client.getEnrollment(inputs.enrollmentId));
-      if (pending && pending.changeId !== olds.changeId) {
-        const change = await client.getChangeStatus(inputs.enrollmentId, pending.changeId);
-        waiting = !!findInput(change, INPUT.thirdPartyCertificate);
-        if (waiting) progressOf(news, "certificate-upload")(`CPS change ${pending.changeId} (${pending.changeType ?? "change"}) waits for a third-party certificate`);
+export const certificateUploadProvider = defineResource<Schema, CertificateUploadOutputs>({
+  name: "certificate-upload",
+  inputs: certificateUploadInputsSchema,
+  diffUnknown: (news) => ({ changes: true, replaces: hasUnknowns(news.enrollmentId) ? ["enrollmentId"] : [] }),
+  async diff(ctx, { olds, news: inputs, raw: news }) {
+    const replaces = Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : [];
+    const keys = Object.keys(certificateUploadInputsSchema.shape).filter((k) => k !== "certificates");
+    // Whitespace in PEMs is not a change (Terraform diff-suppresses it too).
+    const inputChanged = certificatesKey(olds.certificates) !== certificatesKey(news.certificates) || keys.some((k) => !sameValue(olds[k], news[k]));
+    let waiting = false;
+    if (replaces.length === 0) {
+      try {
+        const client = ctx.cps;
+        const pending = latestPendingChange(await client.getEnrollment(inputs.enrollmentId));
+        if (pending && pending.changeId !== olds.changeId) {
+          const change = await client.getChangeStatus(inputs.enrollmentId, pending.changeId);
+          waiting = !!findInput(change, INPUT.thirdPartyCertificate);
+          if (waiting) ctx.progress(`CPS change ${pending.changeId} (${pending.changeType ?? "change"}) waits for a third-party certificate`);
+        }
+      } catch {
+        // CPS unreachable (e.g. offline preview): compare inputs only
       }
-    } catch {
-      // CPS unreachable (e.g. offline preview): compare inputs only
     }
-  }
-  return { changes: replaces.length > 0 || inputChanged || waiting, replaces };
-}
-
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
-  const enrollmentId = Number(props.enrollmentId ?? id);
-  const parsed = certificateUploadInputsSchema.safeParse(Object.fromEntries(Object.entries(props).filter(([k]) => k in certificateUploadInputsSchema.shape)));
-  const entries = parsed.success ? parsed.data.certificates.map(parseEntry).filter((e): e is ParsedEntry => !!e) : [];
-  try {
-    const enrollment = await client.getEnrollment(enrollmentId);
-    const pending = latestPendingChange(enrollment);
-    let changeStatus = props.changeStatus ?? null;
-    if (pending && pending.changeId === props.changeId) changeStatus = (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status;
-    else if (!pending && typeof props.changeId === "number") changeStatus = "complete";
-    return { id, props: { ...props, status: changeStatus, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
-    throw e;
-  }
-}
-
-export const certificateUploadProvider = resourceProvider(certificateUploadInputsSchema, {
-  diff,
-  create,
-  update,
-  read,
+    return { changes: replaces.length > 0 || inputChanged || waiting, replaces };
+  },
+  async create(ctx, { inputs, raw }) {
+    const outs = await apply(ctx, inputs, raw, {});
+    return { id: String(outs.enrollmentId ?? raw.enrollmentId), outs };
+  },
+  async update(ctx, { olds, news, raw }) {
+    return { outs: await apply(ctx, news, raw, olds) };
+  },
+  async read(ctx, { id, props }) {
+    const client = ctx.cps;
+    const enrollmentId = Number(props.enrollmentId ?? id);
+    const parsed = certificateUploadInputsSchema.safeParse(Object.fromEntries(Object.entries(props).filter(([k]) => k in certificateUploadInputsSchema.shape)));
+    const entries = parsed.success ? parsed.data.certificates.map(parseEntry).filter((e): e is ParsedEntry => !!e) : [];
+    try {
+      const enrollment = await client.getEnrollment(enrollmentId);
+      const pending = latestPendingChange(enrollment);
+      let changeStatus = props.changeStatus ?? null;
+      if (pending && pending.changeId === props.changeId) changeStatus = (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status;
+      else if (!pending && typeof props.changeId === "number") changeStatus = "complete";
+      return { id, props: { ...props, status: changeStatus, changeStatus, ...(await networkOutputs(client, enrollmentId, entries)) } };
+    } catch (e) {
+      // The enrollment (or the change being read) is gone: so is what was uploaded into it.
+      if (isNotFound(e)) return { id: "", props: {} };
+      throw e;
+    }
+  },
   /** An uploaded certificate cannot be taken back: deleting the Enrollment removes it from the network. */
-  async delete(): Promise<void> {},
+  async delete() {},
 });

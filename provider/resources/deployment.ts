@@ -4,16 +4,14 @@
  * validation result hash when told to, applying a deployment schedule, and optionally checking the
  * edge with a real TLS handshake. Read reports what is deployed now and never blocks.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { X509Certificate } from "crypto";
 import { z } from "zod";
-import { CpsApiError, CpsClient, Deployment, Enrollment } from "../cps";
+import { type CpsApi, Deployment, Enrollment } from "../cps";
 import { acknowledgePostVerification, applySchedule, changeManagement, ChangeHandler, ChangeStep, doneWhen, failOnError, followChange, waitingFor } from "../lifecycle/follow";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import type { Progress } from "../lifecycle/progress";
 import { isComplete, isDvCoordination, isOnStaging } from "../lifecycle/statuses";
 import { verifyTlsEndpoint, TlsVerifyResult } from "../lifecycle/tls-verify";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, scheduleInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { CodedError } from "./coded-error";
 import { liveOnProductionRefusal } from "./delete-refusal";
@@ -21,9 +19,8 @@ import { deployedCertificateMismatch, deployedCertificateProblems, DeployedLeaf,
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
 import { certificatesPemInput, expecting, hostInput, serverNameInput } from "./strict-inputs";
-import { getClient } from "./provider-config";
-import { diffFollower } from "./follower-diff";
-import { resourceProvider } from "./resource-provider";
+import { diffFollower, followerDiffWhileUnknown } from "./follower-diff";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 
 export const deploymentInputsSchema = z
   .object({
@@ -48,7 +45,7 @@ export const deploymentInputsSchema = z
   .strict();
 export type DeploymentInputs = z.output<typeof deploymentInputsSchema>;
 
-type Props = Record<string, unknown>;
+type Schema = typeof deploymentInputsSchema;
 
 /** What is deployed on one network, as outputs. */
 export interface DeployedCertificateInfo {
@@ -102,24 +99,28 @@ function describeDeployment(d: Deployment | undefined): DeployedCertificateInfo 
   };
 }
 
-async function fetchDeployment(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
+async function fetchDeployment(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<Deployment | undefined> {
   // The client answers undefined when nothing is deployed there (404).
   return network === "production" ? await client.getProductionDeployment(enrollmentId) : await client.getStagingDeployment(enrollmentId);
 }
 
-async function deployedOn(client: CpsClient, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
+async function deployedOn(client: CpsApi, enrollmentId: number, network: "staging" | "production"): Promise<DeployedCertificateInfo | null> {
   return describeDeployment(await fetchDeployment(client, enrollmentId, network));
 }
 
 /** The enrollment as it is once this Deployment is done (the Enrollment resource's outputs date from its own, earlier step). */
 export interface EnrollmentNow {
+  /** The enrollment's status: `active` when nothing is pending, else the pending change's status. */
   status: string;
+  /** The pending change, if any. */
   pendingChangeId: number | null;
+  /** The pending change's type (`renewal`, `modify-san`, ...). */
   changeType: string | null;
+  /** When CPS will start the automatic renewal. */
   autoRenewalStartTime: string | null;
 }
 
-async function enrollmentNow(client: CpsClient, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
+async function enrollmentNow(client: CpsApi, enrollmentId: number, enrollment: Enrollment): Promise<EnrollmentNow> {
   const pending = latestPendingChange(enrollment);
   const status = pending ? (await client.getChangeStatus(enrollmentId, pending.changeId)).statusInfo.status : "active";
   return { status, pendingChangeId: pending?.changeId ?? null, changeType: pending?.changeType ?? null, autoRenewalStartTime: enrollment.autoRenewalStartTime ?? null };
@@ -170,7 +171,7 @@ function deploymentDetail({ change }: ChangeStep): string | undefined {
       : undefined;
 }
 
-async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progress: Progress): Promise<number | null> {
+async function waitForNetwork(client: CpsApi, inputs: DeploymentInputs, progress: Progress): Promise<number | null> {
   const enrollment = await client.getEnrollment(inputs.enrollmentId);
   const pending = latestPendingChange(enrollment);
   if (!pending) return null;
@@ -194,6 +195,29 @@ async function waitForNetwork(client: CpsClient, inputs: DeploymentInputs, progr
   return changeId;
 }
 
+/**
+ * What Deployment outputs besides its inputs, declared once: the provider writes them and the SDK's
+ * `Deployment` class declares its output properties from this interface (sdk/deployment.ts).
+ */
+export interface DeploymentOutputs {
+  /** The change that was deployed (null when nothing was pending). */
+  changeId: number | null;
+  /** What is on staging now. */
+  staging: DeployedCertificateInfo | null;
+  /** What is on production now. */
+  production: DeployedCertificateInfo | null;
+  /**
+   * The enrollment once this Deployment finished: its status (`active` when nothing is pending),
+   * pending change and `autoRenewalStartTime`. The Enrollment resource's own `status`/`pendingChangeId`
+   * describe it when the Enrollment's step ran, before validation and deployment.
+   */
+  enrollment: EnrollmentNow | null;
+  /** The TLS check result when `verify` is set. */
+  verification: TlsVerifyResult | null;
+}
+
+type DeploymentState = Given<z.input<Schema>> & DeploymentOutputs;
+
 async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<TlsVerifyResult | null> {
   if (!inputs.verify) return null;
   return verifyTlsEndpoint({
@@ -204,8 +228,8 @@ async function runVerify(inputs: DeploymentInputs, commonName: string): Promise<
   });
 }
 
-async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress): Promise<Props> {
-  const client = getClient();
+async function deploy(ctx: ResourceContext, props: Given<z.input<Schema>>, inputs: DeploymentInputs): Promise<DeploymentState> {
+  const { cps: client, progress } = ctx;
   const changeId = await waitForNetwork(client, inputs, progress);
   const [stagingRaw, productionRaw, enrollment] = await Promise.all([
     fetchDeployment(client, inputs.enrollmentId, "staging"),
@@ -217,7 +241,7 @@ async function deploy(props: Props, inputs: DeploymentInputs, progress: Progress
   if (!target) throw new CodedError("NotOnNetworkYet", `Enrollment ${inputs.enrollmentId} has no certificate on the ${inputs.network} network yet.`);
   progress(`certificate ${target.serialNumber} is on ${inputs.network} (expires ${target.notAfter})`);
   const newer = latestPendingChange(enrollment);
-  const outs: Props = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
+  const outs: DeploymentState = { ...props, changeId, staging, production, verification: null, enrollment: await enrollmentNow(client, inputs.enrollmentId, enrollment) };
   if (newer && newer.changeId !== changeId) {
     // The enrollment already describes a newer change (a renewal that just opened): the next `up` follows and checks it.
     progress(`change ${newer.changeId} opened meanwhile; the certificate on ${inputs.network} is checked against it by the next \`pulumi up\``);
@@ -242,71 +266,63 @@ function idOf(inputs: DeploymentInputs): string {
  * Deploy, keeping the resource in state when it fails (partial state): with the outputs known so far,
  * or, when only the TLS check failed, with everything that is deployed.
  */
-async function deployKeepingState(id: string, before: Props, props: Props, inputs: DeploymentInputs): Promise<Props> {
+async function deployKeepingState(ctx: ResourceContext, id: string, before: Record<string, unknown>, props: Given<z.input<Schema>>, inputs: DeploymentInputs): Promise<DeploymentState> {
   let outs = before;
   return keepInState(id, () => outs, async () => {
     try {
-      outs = await deploy(props, inputs, progressOf(props, "deployment"));
+      const done = await deploy(ctx, props, inputs);
+      outs = done;
+      return done;
     } catch (e) {
-      const partial = (e as { outs?: Props }).outs;
+      const partial = partialOutputs(e);
       if (partial) outs = partial;
       throw e;
     }
-    return outs;
   });
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(deploymentInputsSchema, props);
-  const id = idOf(inputs);
-  const outs = await deployKeepingState(id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
-  return { id, outs };
+/** The outputs known when deploy failed after reading the networks (a certificate mismatch, a failed TLS check). */
+function partialOutputs(e: unknown): Record<string, unknown> | undefined {
+  if (typeof e !== "object" || e === null || !("outs" in e)) return undefined;
+  const outs: unknown = e.outs;
+  return typeof outs === "object" && outs !== null ? { ...outs } : undefined;
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  const inputs = parseInputs(deploymentInputsSchema, news);
-  return { outs: await deployKeepingState(id, { ...olds, ...news }, news, inputs) };
-}
-
-/**
- * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
- * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
- * and a Deployment's delete refuses while the certificate is live on production.
- */
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(deploymentInputsSchema, olds, news);
-}
-
-/**
- * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
- * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
- */
-async function remove(id: string, props: Props): Promise<void> {
-  if (props.allowDeleteWhileDeployed === true) return;
-  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
-  const production = await deployedOn(getClient(), enrollmentId, "production");
-  if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
-}
-
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
-  const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
-  // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
-  // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
-  try {
-    await client.getEnrollment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
-    throw e;
-  }
-  const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
-  return { id, props: { ...props, staging, production } };
-}
-
-export const deploymentProvider = resourceProvider(deploymentInputsSchema, {
-  diff,
-  create,
-  update,
-  read,
-  delete: remove,
+export const deploymentProvider = defineResource<Schema, DeploymentOutputs>({
+  name: "deployment",
+  inputs: deploymentInputsSchema,
+  diffUnknown: followerDiffWhileUnknown,
+  /**
+   * A pending change not yet on the requested network (a renewal, a SAN change) makes the next `up` wait for it.
+   * Changing `network` is an update, not a replacement: a replacement would delete the old Deployment,
+   * and a Deployment's delete refuses while the certificate is live on production.
+   */
+  diff: (ctx, { olds, news, raw }) => diffFollower(ctx, deploymentInputsSchema, olds, raw, news),
+  async create(ctx, { inputs, raw: props }) {
+    const id = idOf(inputs);
+    const outs = await deployKeepingState(ctx, id, { ...props, changeId: null, staging: null, production: null, verification: null, enrollment: null }, props, inputs);
+    return { id, outs };
+  },
+  async update(ctx, { id, olds, news: inputs, raw: news }) {
+    return { outs: await deployKeepingState(ctx, id, { ...olds, ...news }, news, inputs) };
+  },
+  /**
+   * Deleting a Deployment removes nothing from the network, but it is what the engine deletes first
+   * in a destroy: it refuses while the certificate is live on production, so that nothing is deleted.
+   */
+  async delete(ctx, { id, props }) {
+    if (props.allowDeleteWhileDeployed === true) return;
+    const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+    const production = await deployedOn(ctx.cps, enrollmentId, "production");
+    if (production) throw liveOnProductionRefusal(enrollmentId, "Deployment");
+  },
+  async read(ctx, { id, props }) {
+    const client = ctx.cps;
+    const enrollmentId = Number(props.enrollmentId ?? id.split(":")[0]);
+    // The deployment endpoints answer 404 both for "nothing on that network" and for an enrollment
+    // that no longer exists; only the enrollment tells them apart. Gone → the deployment is gone too.
+    if ((await client.findEnrollment(enrollmentId)) === undefined) return { id: "", props: {} };
+    const [staging, production] = await Promise.all([deployedOn(client, enrollmentId, "staging"), deployedOn(client, enrollmentId, "production")]);
+    return { id, props: { ...props, staging, production } };
+  },
 });

@@ -4,9 +4,8 @@
  * exist (Terraform #620, #794). Before telling CPS the challenges are in place it checks that the
  * TXT records are visible at the zone's authoritative servers (or configured resolvers).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AllowedInput, ChangeStatus, CpsApiError, CpsClient } from "../cps";
+import { AllowedInput, ChangeStatus, CpsApiError, type CpsApi, isNotFound } from "../cps";
 import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
@@ -15,15 +14,13 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../lifecycle/statuses";
-import { parseInputs, progressOf } from "./check";
 import { durationInput, enrollmentIdInput, timeoutMs, warningPolicyInput } from "./common-inputs";
 import { expecting, resolverInput } from "./strict-inputs";
 import { sanRemovalOf } from "./san-removal";
 import { keepInState } from "./partial-state";
-import { getClient, txtLookup } from "./provider-config";
-import { diffFollower } from "./follower-diff";
+import { diffFollower, followerDiffWhileUnknown } from "./follower-diff";
 import { withDeprecatedNames } from "./deprecated-inputs";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 import { CodedError } from "./coded-error";
 
 export const dvValidationInputsSchema = withDeprecatedNames(
@@ -45,7 +42,27 @@ export const dvValidationInputsSchema = withDeprecatedNames(
 );
 export type DvValidationInputs = z.output<typeof dvValidationInputsSchema>;
 
-type Props = Record<string, unknown>;
+type Schema = typeof dvValidationInputsSchema;
+
+/**
+ * What DvValidation outputs, declared once: the provider writes them and the SDK's `DvValidation`
+ * class declares its output properties from this interface (sdk/dv-validation.ts).
+ */
+export interface DvValidationOutputs {
+  /** The enrollment validated. */
+  enrollmentId: number;
+  /** The change that was validated (null when nothing was pending). */
+  changeId: number | null;
+  /** The change's status when validation finished. */
+  status: string;
+  /** The names the CA validated. */
+  validatedDomains: string[];
+  /**
+   * CPS's per-domain validation state when validation finished, by domain. A name Akamai validated
+   * itself (it is CNAMEd to this certificate's edge hostname, no token of yours) has `validatedByAkamai: true`.
+   */
+  domainStatus: Record<string, DomainValidationState>;
+}
 
 /** How often a waiting DvValidation re-reads the per-domain validation state. */
 const DOMAIN_REFRESH_MS = 20_000;
@@ -77,6 +94,7 @@ async function waitForPropagation(
   inputs: DvValidationInputs,
   progress: Progress,
   refresh: () => Promise<Record<string, DomainValidationState>>,
+  txtLookup: ResourceContext["txtLookup"],
 ): Promise<void> {
   let expected = Object.entries(challenges.dnsChallenges)
     .filter(([domain]) => !isDomainValidated(challenges.domainStatus[domain]))
@@ -107,7 +125,7 @@ async function waitForPropagation(
  * https://techdocs.akamai.com/cps/reference/get-enrollment-history-changes) while its pending
  * changeType can still read like a certificate change; without the history, go by the changeType.
  */
-async function issuesCertificate(client: CpsClient, enrollmentId: number, changeType: string | null | undefined): Promise<boolean> {
+async function issuesCertificate(client: CpsApi, enrollmentId: number, changeType: string | null | undefined): Promise<boolean> {
   const history = await client.getChangeHistory(enrollmentId).catch(() => undefined);
   const current = history?.changes.find((c) => c.status === "incomplete");
   if (current) return current.action !== "update-network-configuration";
@@ -123,7 +141,7 @@ function fixAdvice(challengeType: DvValidationInputs["challengeType"], changeTyp
 }
 
 /** The per-domain state now, when the change still coordinates domain validation; undefined once it moved on. */
-async function currentDomains(client: CpsClient, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
+async function currentDomains(client: CpsApi, enrollmentId: number, changeId: number): Promise<Record<string, DomainValidationState> | undefined> {
   const change = await client.getChangeStatus(enrollmentId, changeId);
   const dv = findInput(change, INPUT.letsEncryptChallenges);
   if (!dv || !isDvCoordination(change.statusInfo.status)) return undefined;
@@ -141,9 +159,9 @@ interface ValidationResult {
  * CPS answers 404 for the change of a deleted enrollment: say that the enrollment is gone (deleted
  * outside Pulumi) and how the next `up` recovers, instead of a bare 404 on the change.
  */
-async function enrollmentGoneOr(client: CpsClient, enrollmentId: number, changeId: number | null, e: unknown): Promise<unknown> {
-  if (!(e instanceof CpsApiError && e.status === 404)) return e;
-  const gone = changeId === null ? true : await client.getEnrollment(enrollmentId).then(() => false, (err: unknown) => err instanceof CpsApiError && err.status === 404);
+async function enrollmentGoneOr(client: CpsApi, enrollmentId: number, changeId: number | null, e: unknown): Promise<unknown> {
+  if (!isNotFound(e)) return e;
+  const gone = changeId === null ? true : await client.findEnrollment(enrollmentId).then((found) => found === undefined, () => false);
   if (!gone) return e;
   return new CodedError(
     "EnrollmentDeleted",
@@ -164,10 +182,11 @@ class DomainWatch {
   private readonly reportedByAkamai = new Set<string>();
 
   constructor(
-    readonly client: CpsClient,
+    readonly client: CpsApi,
     readonly inputs: DvValidationInputs,
     readonly changeType: string | null,
     readonly progress: Progress,
+    readonly txtLookup: ResourceContext["txtLookup"],
   ) {}
 
   /** One progress line per name Akamai validated itself, the first time it is seen. */
@@ -213,7 +232,7 @@ function submitChallenges(watch: DomainWatch): ChangeHandler<never> {
     watch.reportValidatedByAkamai();
     const { inputs, progress, client } = watch;
     if (inputs.challengeType === "dns-01" && inputs.propagationCheck) {
-      await waitForPropagation(challenges, inputs, progress, async () => (await watch.readDomains(dv)).domainStatus);
+      await waitForPropagation(challenges, inputs, progress, async () => (await watch.readDomains(dv)).domainStatus, watch.txtLookup);
     }
     watch.reportValidatedByAkamai();
     try {
@@ -222,7 +241,7 @@ function submitChallenges(watch: DomainWatch): ChangeHandler<never> {
     } catch (e) {
       // (Transient failures are retried by waitUntil with a fresh status read.) It may have validated and moved on between our read and the acknowledgement (409/404
       // after the client's own retries): the next status read tells.
-      if (!(e instanceof CpsApiError && (e.status === 409 || e.status === 404))) throw e;
+      if (!(isNotFound(e) || (e instanceof CpsApiError && e.status === 409))) throw e;
       progress(`CPS no longer takes the challenge acknowledgement (${e.status}); it has moved on by itself`);
     }
     watch.acknowledged = true;
@@ -251,7 +270,8 @@ function watchDomains(watch: DomainWatch): ChangeHandler<never> {
   };
 }
 
-async function validate(client: CpsClient, inputs: DvValidationInputs, progress: Progress): Promise<ValidationResult> {
+async function validate(ctx: ResourceContext, inputs: DvValidationInputs): Promise<ValidationResult> {
+  const { cps: client, progress } = ctx;
   const enrollment = await client.getEnrollment(inputs.enrollmentId).catch(async (e: unknown) => {
     throw await enrollmentGoneOr(client, inputs.enrollmentId, null, e);
   });
@@ -264,7 +284,7 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   const changeId = pending.changeId;
   const timeout = timeoutMs(inputs.timeout, 60 * 60_000);
   const started = Date.now();
-  const watch = new DomainWatch(client, inputs, pending.changeType, progress);
+  const watch = new DomainWatch(client, inputs, pending.changeType, progress, ctx.txtLookup);
 
   try {
     const change = await followChange<ChangeStatus>(
@@ -316,56 +336,47 @@ async function validate(client: CpsClient, inputs: DvValidationInputs, progress:
   }
 }
 
-function outputs(props: Props, inputs: DvValidationInputs, r: ValidationResult): Props {
+function outputs(props: Given<z.input<Schema>>, inputs: DvValidationInputs, r: ValidationResult) {
   return { ...props, enrollmentId: inputs.enrollmentId, changeId: r.changeId, status: r.status, validatedDomains: r.validatedDomains, domainStatus: r.domainStatus };
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(dvValidationInputsSchema, props);
-  const progress = progressOf(props, "validation");
-  const id = `${inputs.enrollmentId}`;
-  let outs: Props = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
-  return keepInState(id, () => outs, async () => {
-    outs = outputs(props, inputs, await validate(getClient(), inputs, progress));
-    return { id, outs };
-  });
-}
-
-async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  const inputs = parseInputs(dvValidationInputsSchema, news);
-  const progress = progressOf(news, "validation");
-  let outs: Props = { ...olds, ...news };
-  return keepInState(id, () => outs, async () => {
-    outs = outputs(news, inputs, await validate(getClient(), inputs, progress));
-    return { outs };
-  });
-}
-
-/** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
-async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffFollower(dvValidationInputsSchema, olds, news);
-}
-
-/** Reports the current state; never waits. */
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
-  const enrollmentId = Number(props.enrollmentId ?? id);
-  try {
-    const enrollment = await client.getEnrollment(enrollmentId);
-    const pending = latestPendingChange(enrollment);
-    if (!pending || pending.changeId !== props.changeId) return { id, props };
-    const change = await client.getChangeStatus(enrollmentId, pending.changeId);
-    return { id, props: { ...props, status: change.statusInfo.status } };
-  } catch {
-    return { id, props };
-  }
-}
-
-export const dvValidationProvider = resourceProvider(dvValidationInputsSchema, {
-  diff,
-  create,
-  update,
-  read,
+export const dvValidationProvider = defineResource<Schema, DvValidationOutputs>({
+  name: "validation",
+  inputs: dvValidationInputsSchema,
+  diffUnknown: followerDiffWhileUnknown,
+  /** A new DV change (SAN change, renewal) on the enrollment re-runs the validation. */
+  diff: (ctx, { olds, news, raw }) => diffFollower(ctx, dvValidationInputsSchema, olds, raw, news),
+  async create(ctx, { inputs, raw: props }) {
+    const id = `${inputs.enrollmentId}`;
+    // Until validation is done, state records that it started (partial state on failure).
+    let outs: Record<string, unknown> = { ...props, changeId: null, status: "validating", validatedDomains: [], domainStatus: {} };
+    return keepInState(id, () => outs, async () => {
+      const done = outputs(props, inputs, await validate(ctx, inputs));
+      outs = done;
+      return { id, outs: done };
+    });
+  },
+  async update(ctx, { id, olds, news: inputs, raw: news }) {
+    let outs: Record<string, unknown> = { ...olds, ...news };
+    return keepInState(id, () => outs, async () => {
+      const done = outputs(news, inputs, await validate(ctx, inputs));
+      outs = done;
+      return { outs: done };
+    });
+  },
+  /** Reports the current state; never waits. */
+  async read(ctx, { id, props }) {
+    const enrollmentId = Number(props.enrollmentId ?? id);
+    try {
+      const enrollment = await ctx.cps.getEnrollment(enrollmentId);
+      const pending = latestPendingChange(enrollment);
+      if (!pending || pending.changeId !== props.changeId) return { id, props };
+      const change = await ctx.cps.getChangeStatus(enrollmentId, pending.changeId);
+      return { id, props: { ...props, status: change.statusInfo.status } };
+    } catch {
+      return { id, props };
+    }
+  },
   /** Validation has nothing to undo in CPS: removing it only forgets it. */
-  async delete(): Promise<void> {},
+  async delete() {},
 });

@@ -3,15 +3,11 @@
  * (config-dns v2 record sets, https://techdocs.akamai.com/edge-dns/reference/post-zones-zone-names-name-types-type),
  * on the same credentials as CPS: the last step that sends a site's traffic to its secure edge hostname.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
-import { getClient } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
 import { writeRecordSet } from "./edge-dns-write";
-import { resourceProvider } from "./resource-provider";
+import { type Bag, defineResource } from "./define-resource";
 import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 export const edgeDnsCnameRecordInputsSchema = z
@@ -42,19 +38,34 @@ export const edgeDnsCnameRecordInputsSchema = z
     else if (!v.name.endsWith("." + v.zone)) ctx.addIssue({ code: "custom", path: ["name"], message: `"${v.name}" is not inside zone "${v.zone}"` });
   });
 type Inputs = z.output<typeof edgeDnsCnameRecordInputsSchema>;
-type Props = Record<string, unknown>;
+
+/** The record as stored: its inputs, normalized. */
+export interface EdgeDnsCnameRecordOutputs {
+  zone: string;
+  name: string;
+  target: string;
+  ttl: number;
+  allowDeleteWhileDeployed: boolean;
+}
 
 /** The record set as Edge DNS stores it: the target as an absolute name. */
 function recordSet(i: Inputs) {
   return { name: i.name, type: "CNAME", ttl: i.ttl, rdata: [`${i.target}.`] };
 }
 
-const outs = (props: Props, i: Inputs): Props => ({ ...props, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl, allowDeleteWhileDeployed: i.allowDeleteWhileDeployed });
+const outs = (raw: Record<string, unknown>, i: Inputs) => ({ ...raw, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl, allowDeleteWhileDeployed: i.allowDeleteWhileDeployed });
 
-export const edgeDnsCnameRecordProvider = resourceProvider(edgeDnsCnameRecordInputsSchema, {
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    if (hasUnknowns(news)) return { changes: true, replaces: [] };
-    const i = parseInputs(edgeDnsCnameRecordInputsSchema, news);
+/** The zone and name of a stored record (state, else the id `zone/name/CNAME`). */
+function locate(id: string, props: Bag<EdgeDnsCnameRecordOutputs>): { zone: string; name: string } {
+  const [zone, name] = id.split("/");
+  return { zone: String(props.zone ?? zone), name: String(props.name ?? name) };
+}
+
+export const edgeDnsCnameRecordProvider = defineResource<typeof edgeDnsCnameRecordInputsSchema, EdgeDnsCnameRecordOutputs>({
+  name: "edge-dns-cname-record",
+  inputs: edgeDnsCnameRecordInputsSchema,
+  diffUnknown: () => ({ changes: true, replaces: [] }),
+  async diff(_ctx, { olds, news: i }) {
     const replaces = (["zone", "name"] as const).filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k]);
     // enrollmentId and allowDeleteWhileDeployed only guard the delete: an update that rewrites the same record set.
     const changes =
@@ -65,28 +76,26 @@ export const edgeDnsCnameRecordProvider = resourceProvider(edgeDnsCnameRecordInp
       (olds.allowDeleteWhileDeployed === true) !== i.allowDeleteWhileDeployed;
     return { changes, replaces, deleteBeforeReplace: true };
   },
-  async create(props: Props): Promise<{ id: string; outs: Props }> {
-    const i = parseInputs(edgeDnsCnameRecordInputsSchema, props);
-    await writeRecordSet(i.zone, recordSet(i));
-    return { id: `${i.zone}/${i.name}/CNAME`, outs: outs(props, i) };
+  async create(ctx, { inputs: i, raw }) {
+    await writeRecordSet(ctx.cps.edgeDns, i.zone, recordSet(i));
+    return { id: `${i.zone}/${i.name}/CNAME`, outs: outs(raw, i) };
   },
-  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    const i = parseInputs(edgeDnsCnameRecordInputsSchema, news);
-    await writeRecordSet(i.zone, recordSet(i));
-    return { outs: outs(news, i) };
+  async update(ctx, { news: i, raw }) {
+    await writeRecordSet(ctx.cps.edgeDns, i.zone, recordSet(i));
+    return { outs: outs(raw, i) };
   },
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const [zone, name] = id.split("/");
-    const rs = await getClient().edgeDns.getRecordSet(String(props.zone ?? zone), String(props.name ?? name), "CNAME");
+  async read(ctx, { id, props }) {
+    const { zone, name } = locate(id, props);
+    const rs = await ctx.cps.edgeDns.getRecordSet(zone, name, "CNAME");
     if (!rs) return { id: "", props: {} };
     return { id, props: { ...props, target: normalizeHostname(rs.rdata[0] ?? ""), ttl: rs.ttl } };
   },
-  async delete(id: string, props: Props): Promise<void> {
-    const [zone, name] = id.split("/");
+  async delete(ctx, { id, props }) {
+    const { zone, name } = locate(id, props);
     // A destroy deletes the CNAME first (it needs the edge hostname's name): it refuses on its own
     // while the certificate it leads to is live, so that nothing is deleted.
-    await refuseWhileServingLiveCertificate(getClient(), props, { kind: "EdgeDnsCnameRecord", name: String(props.name ?? name) });
+    await refuseWhileServingLiveCertificate(ctx.cps, props, { kind: "EdgeDnsCnameRecord", name });
     // Edge DNS answers 404 for a record set that is already gone: the client counts that as deleted.
-    await getClient().edgeDns.deleteRecordSet(String(props.zone ?? zone), String(props.name ?? name), "CNAME");
+    await ctx.cps.edgeDns.deleteRecordSet(zone, name, "CNAME");
   },
 });

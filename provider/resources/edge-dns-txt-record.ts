@@ -3,17 +3,13 @@
  * credentials and client as CPS, so Akamai users need no second provider for `_acme-challenge`
  * records. Read reports drift (values changed or the record deleted outside Pulumi).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { parseInputs } from "./check";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
-import { getClient } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
-import { sameValue } from "./same-value";
 import { expecting } from "./strict-inputs";
 import { writeRecordSet } from "./edge-dns-write";
-import { resourceProvider } from "./resource-provider";
+import { type Bag, defineResource } from "./define-resource";
+import { sameValue } from "./same-value";
 
 export const edgeDnsTxtRecordInputsSchema = z
   .object({
@@ -35,43 +31,51 @@ export const edgeDnsTxtRecordInputsSchema = z
       ctx.addIssue({ code: "custom", path: ["name"], message: `"${v.name}" is not inside zone "${v.zone}"` });
   });
 type Inputs = z.output<typeof edgeDnsTxtRecordInputsSchema>;
-type Props = Record<string, unknown>;
 
+/** The record set as stored: its inputs, normalized. */
+export interface EdgeDnsTxtRecordOutputs {
+  zone: string;
+  name: string;
+  values: string[];
+  ttl: number;
+}
 
 function recordSet(i: Inputs) {
   return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };
 }
 
-export const edgeDnsTxtRecordProvider = resourceProvider(edgeDnsTxtRecordInputsSchema, {
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    // Unknown during preview (the Enrollment feeding the name is being updated): plan an update;
-    // `up` diffs again with known values and replaces only if the name really changed.
-    if (hasUnknowns(news)) return { changes: true, replaces: [] };
-    const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
-    const replaces = ["zone", "name"].filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k as "zone" | "name"]);
+/** The zone and name of a stored record (state, else the id `zone/name/TXT`). */
+function locate(id: string, props: Bag<EdgeDnsTxtRecordOutputs>): { zone: string; name: string } {
+  return { zone: String(props.zone ?? id.split("/")[0]), name: String(props.name ?? id.split("/")[1]) };
+}
+
+export const edgeDnsTxtRecordProvider = defineResource<typeof edgeDnsTxtRecordInputsSchema, EdgeDnsTxtRecordOutputs>({
+  name: "edge-dns-txt-record",
+  inputs: edgeDnsTxtRecordInputsSchema,
+  // Unknown during preview (the Enrollment feeding the name is being updated): plan an update;
+  // `up` diffs again with known values and replaces only if the name really changed.
+  diffUnknown: () => ({ changes: true, replaces: [] }),
+  async diff(_ctx, { olds, news: i }) {
+    const replaces = (["zone", "name"] as const).filter((k) => normalizeHostname(String(olds[k] ?? "")) !== i[k]);
     const changes = replaces.length > 0 || !sameValue(olds.values, i.values) || Number(olds.ttl ?? 60) !== i.ttl;
     return { changes, replaces, deleteBeforeReplace: true };
   },
-  async create(props: Props): Promise<{ id: string; outs: Props }> {
-    const i = parseInputs(edgeDnsTxtRecordInputsSchema, props);
-    await writeRecordSet(i.zone, recordSet(i));
-    return { id: `${i.zone}/${i.name}/TXT`, outs: { ...props, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
+  async create(ctx, { inputs: i, raw }) {
+    await writeRecordSet(ctx.cps.edgeDns, i.zone, recordSet(i));
+    return { id: `${i.zone}/${i.name}/TXT`, outs: { ...raw, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
-  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    const i = parseInputs(edgeDnsTxtRecordInputsSchema, news);
-    await writeRecordSet(i.zone, recordSet(i));
-    return { outs: { ...news, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
+  async update(ctx, { news: i, raw }) {
+    await writeRecordSet(ctx.cps.edgeDns, i.zone, recordSet(i));
+    return { outs: { ...raw, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const zone = String(props.zone ?? id.split("/")[0]);
-    const name = String(props.name ?? id.split("/")[1]);
-    const rs = await getClient().edgeDns.getRecordSet(zone, name, "TXT");
+  async read(ctx, { id, props }) {
+    const { zone, name } = locate(id, props);
+    const rs = await ctx.cps.edgeDns.getRecordSet(zone, name, "TXT");
     if (!rs) return { id: "", props: {} };
     return { id, props: { ...props, values: rs.rdata.map(fromRdata), ttl: rs.ttl } };
   },
-  async delete(id: string, props: Props): Promise<void> {
-    const zone = String(props.zone ?? id.split("/")[0]);
-    const name = String(props.name ?? id.split("/")[1]);
-    await getClient().edgeDns.deleteRecordSet(zone, name, "TXT"); // already gone (404) counts as deleted
+  async delete(ctx, { id, props }) {
+    const { zone, name } = locate(id, props);
+    await ctx.cps.edgeDns.deleteRecordSet(zone, name, "TXT"); // already gone (404) counts as deleted
   },
 });

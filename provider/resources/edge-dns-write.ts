@@ -3,14 +3,12 @@
  * is idempotent in effect, so a transient failure (5xx, 429, reset: the client does not retry POSTs)
  * is retried after reading what exists, which also decides between create and replace.
  */
-import { retrying, type RecordSet } from "../cps";
+import { retrying, type EdgeDnsApi, type RecordSet } from "../cps";
 import { isTransient } from "../lifecycle/transient";
-import { getClient } from "./provider-config";
 
 const WRITE_ATTEMPTS = 4;
 
-export async function writeRecordSet(zone: string, recordSet: RecordSet): Promise<void> {
-  const dns = getClient().edgeDns;
+export async function writeRecordSet(dns: EdgeDnsApi, zone: string, recordSet: RecordSet): Promise<void> {
   await retrying(
     async () => {
       const existing = await dns.getRecordSet(zone, recordSet.name, recordSet.type);

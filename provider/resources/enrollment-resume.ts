@@ -11,7 +11,7 @@
  * create", which is how one stack's destroy deleted another's certificate.
  * See docs/drift-and-import.md "Interrupted creates".
  */
-import { CpsApiError, CpsClient, Enrollment, isCreationThrottle, retrying } from "../cps";
+import { CpsApiError, type CpsApi, Enrollment, isCreationThrottle, latestChangeId, retrying } from "../cps";
 import type { Progress } from "../lifecycle/progress";
 import { isTransient } from "../lifecycle/transient";
 import { JournalEntry, readJournal, removeJournal, ResourceIdentity, writeJournal } from "./create-journal";
@@ -22,10 +22,8 @@ import { normalizeHostname } from "./hostnames";
 import { currentSettings } from "./provider-config";
 import { CodedError, plainMessage } from "./coded-error";
 
-type Props = Record<string, unknown>;
-
 /** The resource's identity from the keys the SDK adds (`__cpsStack`, `__cpsName`); undefined when either is missing. */
-export function identityOf(client: CpsClient, props: Props): ResourceIdentity | undefined {
+export function identityOf(client: CpsApi, props: { readonly [key: string]: unknown; readonly __cpsStack?: unknown; readonly __cpsName?: unknown }): ResourceIdentity | undefined {
   const stack = props.__cpsStack;
   const name = props.__cpsName;
   if (typeof stack !== "string" || stack === "" || typeof name !== "string" || name === "") return undefined;
@@ -43,7 +41,7 @@ function sameCommonName(e: Enrollment, inputs: EnrollmentInputs): boolean {
   return normalizeHostname(e.csr.cn) === inputs.commonName;
 }
 
-async function createdOn(client: CpsClient, enrollmentId: number): Promise<string | null> {
+async function createdOn(client: CpsApi, enrollmentId: number): Promise<string | null> {
   try {
     const history = await client.getChangeHistory(enrollmentId);
     const times = history.changes.map((c) => c.createdOn).filter((t): t is string => typeof t === "string" && !Number.isNaN(Date.parse(t)));
@@ -53,7 +51,7 @@ async function createdOn(client: CpsClient, enrollmentId: number): Promise<strin
   }
 }
 
-async function withCreationTimes(client: CpsClient, list: readonly Enrollment[]): Promise<SameNameEnrollment[]> {
+async function withCreationTimes(client: CpsApi, list: readonly Enrollment[]): Promise<SameNameEnrollment[]> {
   const out: SameNameEnrollment[] = [];
   for (const e of [...list].sort((a, b) => a.id - b.id)) out.push({ id: e.id, createdOn: await createdOn(client, e.id) });
   return out;
@@ -106,7 +104,7 @@ export type CreateStart =
  * Decide how a create starts: resume the enrollment this resource's journal names, or post a new
  * one. Reads the contract's enrollments once.
  */
-export async function startCreate(client: CpsClient, inputs: EnrollmentInputs, identity: ResourceIdentity | undefined, progress: Progress): Promise<CreateStart> {
+export async function startCreate(client: CpsApi, inputs: EnrollmentInputs, identity: ResourceIdentity | undefined, progress: Progress): Promise<CreateStart> {
   invalidateLiveEnrollments(client, inputs.contractId);
   const journal = identity ? readJournal(identity) : undefined;
   let live: Enrollment[];
@@ -136,7 +134,7 @@ export async function startCreate(client: CpsClient, inputs: EnrollmentInputs, i
 }
 
 /** Before posting: say which enrollments already carry the name (CPS refuses a duplicate unless allowed). */
-export async function reportSameName(client: CpsClient, start: Extract<CreateStart, { kind: "post" }>, inputs: EnrollmentInputs, progress: Progress): Promise<SameNameEnrollment[]> {
+export async function reportSameName(client: CpsApi, start: Extract<CreateStart, { kind: "post" }>, inputs: EnrollmentInputs, progress: Progress): Promise<SameNameEnrollment[]> {
   if (start.sameName.length === 0) return [];
   const described = await withCreationTimes(client, start.sameName);
   progress(
@@ -165,7 +163,7 @@ function isDuplicateCommonNameConflict(e: unknown): boolean {
  * the create stops; only when nothing landed is the POST sent again.
  */
 export async function postEnrollment(
-  client: CpsClient,
+  client: CpsApi,
   inputs: EnrollmentInputs,
   identity: ResourceIdentity | undefined,
   start: Extract<CreateStart, { kind: "post" }>,
@@ -185,7 +183,7 @@ export async function postEnrollment(
         ...(inputs.deploymentSchedule?.notAfter ? { deployNotAfter: inputs.deploymentSchedule.notAfter } : {}),
       });
       if (entry) writeJournal({ ...entry, enrollmentId: result.enrollmentId });
-      const changeId = result.changeIds.length > 0 ? Math.max(...result.changeIds) : null;
+      const changeId = latestChangeId(result) ?? null;
       progress(`created enrollment ${result.enrollmentId} (change ${changeId ?? "none"})`);
       return { enrollmentId: result.enrollmentId, changeId };
     },

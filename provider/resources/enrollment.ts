@@ -12,8 +12,9 @@
  * - delete: refuses to remove a certificate live on production unless allowed; waits until gone.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CpsApiError, CpsClient, Enrollment } from "../cps";
-import { ExtractedChallenges, extractChallenges, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
+import type { z } from "zod";
+import { type CpsApi, Enrollment, isNotFound, latestChangeId } from "../cps";
+import { DnsChallenge, DomainValidationState, ExtractedChallenges, extractChallenges, HttpChallenge, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { rememberContract } from "../lifecycle/contract-watch";
 import { cancelChangeIfPresent, failedPendingChange, pendingChangeFailed } from "./failed-pending-change";
@@ -22,7 +23,7 @@ import { latestPendingChange } from "../lifecycle/pending-changes";
 import { acknowledgePostVerification, changeManagement, followChange as follow } from "../lifecycle/follow";
 import type { Progress } from "../lifecycle/progress";
 import { describeChange, findInput, INPUT, isDvCoordination } from "../lifecycle/statuses";
-import { parseInputs, pickKeys, progressOf } from "./check";
+import { pickKeys } from "./check";
 import { timeoutMs } from "./common-inputs";
 import { certificateNames, EnrollmentInputs, enrollmentInputsSchema } from "./enrollment-inputs";
 import { liveOnProductionRefusal } from "./delete-refusal";
@@ -31,10 +32,9 @@ import { invalidateLiveEnrollments, liveEnrollments } from "./live-enrollments";
 import type { ResourceIdentity } from "./create-journal";
 import { forgetCreate, identityOf, postEnrollment, reportSameName, startCreate } from "./enrollment-resume";
 import { keepInState, PartialStateError } from "./partial-state";
-import { getClient } from "./provider-config";
 import type { CsrOutputs } from "./csr-outputs";
 import { hasUnknowns } from "./unknowns";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext, type State, type Stored } from "./define-resource";
 import { canonicalInputs, changedInputs } from "./deprecated-inputs";
 import { CodedError, plainMessage } from "./coded-error";
 
@@ -42,36 +42,69 @@ const INPUT_KEYS = Object.keys(enrollmentInputsSchema.shape);
 /** Inputs that only steer this provider (policies, timeouts): a change updates state without touching CPS. */
 export const PROVIDER_ONLY_INPUTS = ["preVerificationWarnings", "cancelPendingChanges", "allowDeleteWhileDeployed", "timeout", "deleteTimeout", "deploymentSchedule", "allowDuplicateCommonName", "adoptEnrollmentId"];
 
-/** What the Enrollment resource records besides its inputs. */
-export interface EnrollmentComputed {
+/**
+ * The Enrollment's outputs, declared once: the provider writes them and the SDK's `Enrollment`
+ * class declares its output properties from this interface (sdk/enrollment.ts).
+ */
+export interface EnrollmentOutputs {
+  /** The CPS enrollment id. */
   enrollmentId: number;
-  location: string | null;
+  /** Every name on the certificate, CN first. */
   domains: string[];
-  dnsChallenges: ExtractedChallenges["dnsChallenges"];
-  httpChallenges: ExtractedChallenges["httpChallenges"];
-  domainStatus: ExtractedChallenges["domainStatus"];
-  /** The change whose challenges/CSRs are shown. */
+  /** DNS-01 challenges by domain. Kept after validation; replaced when CPS issues new ones (renewal, SAN change). */
+  dnsChallenges: Record<string, DnsChallenge>;
+  /** HTTP-01 challenges by domain. */
+  httpChallenges: Record<string, HttpChallenge>;
+  /** CPS's per-domain validation state when the challenges were last read. */
+  domainStatus: Record<string, DomainValidationState>;
+  /** The change the challenges/CSRs belong to. */
   challengeChangeId: number | null;
+  /**
+   * The pending change, if any, when this resource's step last ran (create/update/refresh). Create and
+   * update finish as soon as CPS offers challenges, before DvValidation and Deployment run: for the
+   * enrollment after the whole `up`, read the Deployment's `enrollment` output (or `pulumi refresh`).
+   */
   pendingChangeId: number | null;
+  /** `new-certificate`, `renewal`, `modify-san`, ... */
   changeType: string | null;
+  /** The pending change's status, or `active`, when this resource's step last ran (see `pendingChangeId`). */
   status: string;
-  csrs: CsrOutputs["csrs"];
-  csrFingerprints: CsrOutputs["fingerprints"];
+  /** Third-party: CSRs (PEM) by key algorithm. */
+  csrs: {
+    /** The RSA CSR (PEM). */
+    rsa?: string;
+    /** The ECDSA CSR (PEM), with `dualStack`. */
+    ecdsa?: string;
+  };
+  /** Third-party: SHA-256 of each CSR's public key (hex). */
+  csrFingerprints: {
+    /** SHA-256 of the RSA CSR's public key (hex). */
+    rsa?: string;
+    /** SHA-256 of the ECDSA CSR's public key (hex). */
+    ecdsa?: string;
+  };
+  /** The edge slots CPS assigned to the enrollment. */
   assignedSlots: number[];
+  /** The slots serving the certificate on production. */
   productionSlots: number[];
+  /** The slots serving the certificate on staging. */
   stagingSlots: number[];
+  /** When CPS will start the automatic renewal (null until a certificate is issued; see `pendingChangeId` for when it is read). */
   autoRenewalStartTime: string | null;
-  /** Whether the last update made CPS start a new certificate (HTTP 202) or not (200). */
+  /** Whether the last update started a new certificate (CPS answered 202) rather than a metadata-only change (200). */
   lastUpdateStartedNewCertificate: boolean | null;
-  /** True when this resource adopted an existing enrollment rather than creating it. */
+  /** True when the enrollment was adopted with `adoptEnrollmentId`. */
   adopted: boolean;
 }
 
-type Props = Record<string, unknown>;
-
-function computedFrom(props: Props): Partial<EnrollmentComputed> {
-  return props as Partial<EnrollmentComputed>;
+/** What the Enrollment resource records besides its inputs: its outputs, and the enrollment's location in CPS. */
+export interface EnrollmentComputed extends EnrollmentOutputs {
+  location: string | null;
 }
+
+type Schema = typeof enrollmentInputsSchema;
+type Given_ = Given<z.input<Schema>>;
+type EnrollmentState = State<Schema, EnrollmentComputed>;
 
 function slotsAndLive(e: Enrollment): Pick<EnrollmentComputed, "location" | "assignedSlots" | "productionSlots" | "stagingSlots" | "autoRenewalStartTime"> {
   return {
@@ -125,7 +158,7 @@ function outputsFrom(
   };
 }
 
-async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
+async function followChange(client: CpsApi, inputs: EnrollmentInputs, enrollmentId: number, changeId: number, progress: Progress, timeout: number): Promise<ActionableChange> {
   // The DvValidation, Deployment and CertificateUpload waits of this enrollment share its contract's list.
   rememberContract(client, enrollmentId, inputs.contractId);
   return waitForActionableChange({
@@ -138,10 +171,8 @@ async function followChange(client: CpsClient, inputs: EnrollmentInputs, enrollm
   });
 }
 
-async function create(props: Props): Promise<{ id: string; outs: Props }> {
-  const inputs = parseInputs(enrollmentInputsSchema, props);
-  const client = getClient();
-  const progress = progressOf(props, "enrollment");
+async function create(ctx: ResourceContext, { inputs, raw: props }: { inputs: EnrollmentInputs; raw: Given_ }): Promise<{ id: string; outs: Stored<Schema, EnrollmentComputed> }> {
+  const { cps: client, progress } = ctx;
   const timeout = timeoutMs(inputs.timeout, 30 * 60_000);
 
   let enrollmentId: number;
@@ -179,7 +210,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
   invalidateLiveEnrollments(client, inputs.contractId);
 
   const id = String(enrollmentId);
-  let outs: Props = {
+  let outs: Stored<Schema, EnrollmentComputed> = {
     ...props,
     enrollmentId,
     location: null,
@@ -199,13 +230,13 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
     autoRenewalStartTime: null,
     lastUpdateStartedNewCertificate: null,
     adopted,
-  } satisfies Props & EnrollmentComputed;
+  };
 
   // From here the engine gets the id (in the result, or as partial state): the journal entry is done.
   return withForgottenCreate(identity, () => keepInState(id, () => outs, async () => {
     if (adopted) {
       // Bring the adopted enrollment to the desired state like an update would.
-      const updated = await update(id, outs, props);
+      const updated = await update(ctx, { id, olds: outs, news: inputs, raw: props });
       outs = updated.outs;
       return { id, outs };
     }
@@ -214,7 +245,7 @@ async function create(props: Props): Promise<{ id: string; outs: Props }> {
       // which replaces the just-created change: follow the change the PUT leaves pending. A resumed
       // create whose inputs changed since is brought up to date the same way (its change is ours).
       const put = await client.updateEnrollment({ enrollmentId, enrollment: enrollmentRequest(inputs), allowCancelPendingChanges: true });
-      const pending = put.changeIds.length > 0 ? Math.max(...put.changeIds) : latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
+      const pending = latestChangeId(put) ?? latestPendingChange(await client.getEnrollment(enrollmentId))?.changeId;
       if (pending !== undefined) changeId = pending;
       outs = { ...outs, pendingChangeId: changeId };
       progress(`applied mutual TLS settings (change ${changeId ?? "none"})`);
@@ -240,7 +271,7 @@ interface LiveLookup {
   reachable: boolean;
 }
 
-async function lookupLive(client: CpsClient, contractId: string, enrollmentId: number, progress: Progress): Promise<LiveLookup> {
+async function lookupLive(client: CpsApi, contractId: string, enrollmentId: number, progress: Progress): Promise<LiveLookup> {
   try {
     const byId = await liveEnrollments(client, contractId);
     const hit = byId.get(enrollmentId);
@@ -251,20 +282,19 @@ async function lookupLive(client: CpsClient, contractId: string, enrollmentId: n
   }
 }
 
-async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  if (hasUnknowns(news)) {
-    const unknownReplace = REPLACE_FIELDS.filter((k) => hasUnknowns(news[k]));
-    return { changes: true, replaces: unknownReplace, deleteBeforeReplace: false };
-  }
-  const desired = parseInputs(enrollmentInputsSchema, news);
+function diffUnknown(news: Given_): pulumi.dynamic.DiffResult {
+  const unknownReplace = REPLACE_FIELDS.filter((k) => hasUnknowns(news[k]));
+  return { changes: true, replaces: unknownReplace, deleteBeforeReplace: false };
+}
+
+async function diff(ctx: ResourceContext, { id, olds, news: desired, raw: news }: { id: string; olds: EnrollmentState; news: EnrollmentInputs; raw: Given_ }): Promise<pulumi.dynamic.DiffResult> {
   const want = viewOfInputs(desired);
   // Compared under their current names: a deprecated spelling (`waitTimeout`) is no change.
   const before = enrollmentInputsSchema.safeParse(pickKeys(canonicalInputs(enrollmentInputsSchema, olds).props, INPUT_KEYS));
   // Inputs that only steer this provider (policies, timeouts) change state without touching CPS.
   const providerOnly = changedInputs(enrollmentInputsSchema, olds, news, PROVIDER_ONLY_INPUTS).length > 0;
 
-  const client = getClient();
-  const progress = progressOf(news, "enrollment");
+  const { cps: client, progress } = ctx;
   const enrollmentId = Number(id);
   const live = await lookupLive(client, desired.contractId, enrollmentId, progress);
   if (live.reachable && !live.enrollment) {
@@ -289,8 +319,7 @@ async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynami
       );
     }
     const pending = latestPendingChange(live.enrollment);
-    const known = computedFrom(olds);
-    if (pending && pending.changeId !== known.pendingChangeId && pending.changeId !== known.challengeChangeId) {
+    if (pending && pending.changeId !== olds.pendingChangeId && pending.changeId !== olds.challengeChangeId) {
       newChange = true;
       progress(`CPS opened change ${pending.changeId} (${pending.changeType ?? "unknown type"}): its challenges/CSR will be picked up`);
     } else if (pending && desired.cancelPendingChanges && (await pendingChangeFailed(client, enrollmentId, pending.changeId))) {
@@ -312,14 +341,15 @@ function pendingChangeMessage(enrollmentId: number, pending: { changeId: number;
   );
 }
 
-async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-  const inputs = parseInputs(enrollmentInputsSchema, news);
-  const client = getClient();
-  const progress = progressOf(news, "enrollment");
+async function update(
+  ctx: ResourceContext,
+  { id, olds, news: inputs, raw: news }: { id: string; olds: EnrollmentState; news: EnrollmentInputs; raw: Given_ },
+): Promise<{ outs: Stored<Schema, EnrollmentComputed> }> {
+  const { cps: client, progress } = ctx;
   const timeout = timeoutMs(inputs.timeout, 30 * 60_000);
   const enrollmentId = Number(id);
-  const previous = computedFrom(olds);
-  let outs: Props = { ...olds, ...news };
+  const previous = olds;
+  let outs: Record<string, unknown> = { ...olds, ...news };
   return keepInState(id, () => outs, async () => {
     const live = await client.getEnrollment(enrollmentId);
     const want = viewOfInputs(inputs);
@@ -354,13 +384,14 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       invalidateLiveEnrollments(client, inputs.contractId);
       httpStatus = result.httpStatus;
       progress(httpStatus === 202 ? "CPS started a new change (new certificate or deployment)" : "CPS applied the update without a new certificate");
-      if (result.changeIds.length > 0) pending = { changeId: Math.max(...result.changeIds), changeType: null };
+      const started = latestChangeId(result);
+      if (started !== undefined) pending = { changeId: started, changeType: null };
       else pending = latestPendingChange(await client.getEnrollment(enrollmentId));
     }
     const actionable = pending ? await followChange(client, inputs, enrollmentId, pending.changeId, progress, timeout) : undefined;
     const after = await client.getEnrollment(enrollmentId);
     const changeType = pending ? (latestPendingChange(after)?.changeType ?? pending.changeType) : null;
-    outs = {
+    const done = {
       ...olds,
       ...news,
       ...outputsFrom(inputs, enrollmentId, actionable, pending?.changeId ?? null, changeType, previous),
@@ -368,21 +399,17 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       lastUpdateStartedNewCertificate: httpStatus === null ? (previous.lastUpdateStartedNewCertificate ?? null) : httpStatus === 202,
       adopted: previous.adopted ?? false,
     };
-    return { outs };
+    outs = done;
+    return { outs: done };
   });
 }
 
-async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const client = getClient();
+async function read(ctx: ResourceContext, { id, props }: { id: string; props: EnrollmentState }): Promise<{ id: string; props: EnrollmentState }> {
+  const client = ctx.cps;
   const enrollmentId = Number(id);
-  let live: Enrollment;
-  try {
-    live = await client.getEnrollment(enrollmentId);
-  } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return { id: "", props: {} };
-    throw e;
-  }
-  const previous = computedFrom(props);
+  const live = await client.findEnrollment(enrollmentId);
+  if (!live) return { id: "", props: {} };
+  const previous = props;
   const pending = latestPendingChange(live);
   let challenges: ExtractedChallenges | undefined;
   let status = pending ? (previous.status ?? "pending") : "active";
@@ -398,7 +425,7 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   }
   const offeredNew = !!challenges || !!csrs;
   const domains = [live.csr.cn.toLowerCase(), ...[...new Set((live.csr.sans ?? []).map((s) => s.toLowerCase()))].filter((s) => s !== live.csr.cn.toLowerCase()).sort()];
-  const outs: Props = {
+  const outs: EnrollmentState = {
     ...props,
     domains,
     ...dvEntries(live.validationType, domains, mergeChallenges(domains, challenges, previous)),
@@ -413,12 +440,13 @@ async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult
   return { id, props: outs };
 }
 
-async function remove(id: string, props: Props): Promise<void> {
-  const client = getClient();
-  const progress = progressOf(props, "enrollment");
+async function remove(ctx: ResourceContext, { id, props }: { id: string; props: EnrollmentState }): Promise<void> {
+  const { cps: client, progress } = ctx;
   const enrollmentId = Number(id);
   const allowDeployed = props.allowDeleteWhileDeployed === true;
-  const timeout = timeoutMs(props.deleteTimeout as string | number | undefined, 60 * 60_000);
+  // State written before deleteTimeout existed has none: the default applies.
+  const deleteTimeout = typeof props.deleteTimeout === "string" || typeof props.deleteTimeout === "number" ? props.deleteTimeout : undefined;
+  const timeout = timeoutMs(deleteTimeout, 60 * 60_000);
   // undefined when nothing is deployed, also for an enrollment already gone (removeEnrollment's 404 below ends that case)
   const production = await client.getProductionDeployment(enrollmentId);
   if (production?.primaryCertificate?.certificate && !allowDeployed) {
@@ -428,7 +456,7 @@ async function remove(id: string, props: Props): Promise<void> {
   try {
     result = await client.removeEnrollment({ enrollmentId, allowCancelPendingChanges: true });
   } catch (e) {
-    if (e instanceof CpsApiError && e.status === 404) return;
+    if (isNotFound(e)) return;
     throw e;
   }
   if (typeof props.contractId === "string") invalidateLiveEnrollments(client, props.contractId.replace(/^ctr_/, ""));
@@ -437,15 +465,8 @@ async function remove(id: string, props: Props): Promise<void> {
     return;
   }
   progress(`CPS is removing enrollment ${enrollmentId} from the network`);
-  const deleteChange = result.changeIds.length > 0 ? Math.max(...result.changeIds) : undefined;
-  const enrollmentGone = (): Promise<boolean> =>
-    client.getEnrollment(enrollmentId).then(
-      () => false,
-      (e: unknown) => {
-        if (e instanceof CpsApiError && e.status === 404) return true;
-        throw e;
-      },
-    );
+  const deleteChange = latestChangeId(result);
+  const enrollmentGone = async (): Promise<boolean> => (await client.findEnrollment(enrollmentId)) === undefined;
   await follow<true>(
     { cps: client, progress },
     // Without a change id CPS named no change to follow: `before` answers every poll, nothing reads a change.
@@ -466,7 +487,10 @@ async function remove(id: string, props: Props): Promise<void> {
 }
 
 /** The Enrollment dynamic provider implementation (loaded by the serialized shim in sdk/). */
-export const enrollmentProvider = resourceProvider(enrollmentInputsSchema, {
+export const enrollmentProvider = defineResource<Schema, EnrollmentComputed>({
+  name: "enrollment",
+  inputs: enrollmentInputsSchema,
+  diffUnknown,
   diff,
   create,
   update,

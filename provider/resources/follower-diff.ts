@@ -6,27 +6,29 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { latestPendingChange } from "../lifecycle/pending-changes";
-import { parseInputs } from "./check";
 import { changedInputs } from "./deprecated-inputs";
 import { liveEnrollment } from "./live-enrollments";
-import { getClient } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
+import type { ResourceContext } from "./define-resource";
 
-type Props = Record<string, unknown>;
+/**
+ * During preview an enrollment that will be updated has unknown outputs (the dynamic-provider host
+ * cannot preview updates), so an unknown enrollmentId nearly always means "same enrollment, being
+ * updated". Planning a replacement here would show every Deployment as replaced after a cipher
+ * edit; `up` diffs again with known values and replaces if the id really changed.
+ */
+export const followerDiffWhileUnknown = (): pulumi.dynamic.DiffResult => ({ changes: true, replaces: [] });
 
 export async function diffFollower<S extends z.ZodObject>(
+  ctx: ResourceContext,
   schema: S,
-  olds: Props,
-  news: Props,
+  /** State (the inputs as given last time, and the outputs, among them the change handled). */
+  olds: Record<string, unknown> & { changeId?: number | null },
+  /** The inputs as given now, and parsed. */
+  news: Record<string, unknown>,
+  inputs: { enrollmentId: number },
   /** Input keys whose change means a new resource (besides enrollmentId). */
   replaceKeys: readonly string[] = [],
 ): Promise<pulumi.dynamic.DiffResult> {
-  // During preview an enrollment that will be updated has unknown outputs (the dynamic-provider host
-  // cannot preview updates), so an unknown enrollmentId nearly always means "same enrollment, being
-  // updated". Planning a replacement here would show every Deployment as replaced after a cipher
-  // edit; `up` diffs again with known values and replaces if the id really changed.
-  if (hasUnknowns(news)) return { changes: true, replaces: [] };
-  const inputs = parseInputs(schema, news) as { enrollmentId: number };
   const replaces = [
     ...(Number(olds.enrollmentId) !== inputs.enrollmentId ? ["enrollmentId"] : []),
     // Compared under their current names: a deprecated spelling of the same value is no change.
@@ -36,7 +38,7 @@ export async function diffFollower<S extends z.ZodObject>(
   let newChange = false;
   if (replaces.length === 0) {
     try {
-      const pending = latestPendingChange(await liveEnrollment(getClient(), inputs.enrollmentId));
+      const pending = latestPendingChange(await liveEnrollment(ctx.cps, inputs.enrollmentId));
       newChange = !!pending && pending.changeId !== olds.changeId;
     } catch {
       // CPS unreachable during preview: compare inputs only

@@ -4,7 +4,7 @@
  * share one `GET /enrollments?contractId=` per contract, cached briefly and dropped whenever this
  * process changes an enrollment of that contract.
  */
-import type { CpsClient, Enrollment } from "../cps";
+import type { CpsApi, Enrollment } from "../cps";
 import { rememberContractList } from "../lifecycle/contract-watch";
 
 const TTL_MS = 15_000;
@@ -14,11 +14,11 @@ interface Entry {
   byId: Promise<Map<number, Enrollment>>;
 }
 
-const cache = new WeakMap<CpsClient, Map<string, Entry>>();
+const cache = new WeakMap<CpsApi, Map<string, Entry>>();
 /** Every enrollment seen in a list, by id: DvValidation and Deployment diffs (which know no contract) read it. */
-const seen = new WeakMap<CpsClient, Map<number, { at: number; enrollment: Enrollment }>>();
+const seen = new WeakMap<CpsApi, Map<number, { at: number; enrollment: Enrollment }>>();
 
-function seenFor(client: CpsClient): Map<number, { at: number; enrollment: Enrollment }> {
+function seenFor(client: CpsApi): Map<number, { at: number; enrollment: Enrollment }> {
   let m = seen.get(client);
   if (!m) {
     m = new Map();
@@ -27,7 +27,7 @@ function seenFor(client: CpsClient): Map<number, { at: number; enrollment: Enrol
   return m;
 }
 
-function entriesFor(client: CpsClient): Map<string, Entry> {
+function entriesFor(client: CpsApi): Map<string, Entry> {
   let m = cache.get(client);
   if (!m) {
     m = new Map();
@@ -37,7 +37,7 @@ function entriesFor(client: CpsClient): Map<string, Entry> {
 }
 
 /** The live enrollments of a contract, by id (one list call per contract per TTL, shared). */
-export function liveEnrollments(client: CpsClient, contractId: string, now = Date.now()): Promise<Map<number, Enrollment>> {
+export function liveEnrollments(client: CpsApi, contractId: string, now = Date.now()): Promise<Map<number, Enrollment>> {
   const entries = entriesFor(client);
   const hit = entries.get(contractId);
   if (hit && now - hit.at < TTL_MS) return hit.byId;
@@ -56,7 +56,7 @@ export function liveEnrollments(client: CpsClient, contractId: string, now = Dat
   return byId;
 }
 
-export function invalidateLiveEnrollments(client: CpsClient, contractId: string): void {
+export function invalidateLiveEnrollments(client: CpsApi, contractId: string): void {
   entriesFor(client).delete(contractId);
   seen.delete(client);
 }
@@ -65,7 +65,7 @@ export function invalidateLiveEnrollments(client: CpsClient, contractId: string)
  * One enrollment, live: from a list this process fetched moments ago (during preview the Enrollment
  * diffs run first and fetch their contract's list), else one GET.
  */
-export async function liveEnrollment(client: CpsClient, enrollmentId: number, now = Date.now()): Promise<Enrollment> {
+export async function liveEnrollment(client: CpsApi, enrollmentId: number, now = Date.now()): Promise<Enrollment> {
   const hit = seenFor(client).get(enrollmentId);
   if (hit && now - hit.at < TTL_MS) return hit.enrollment;
   return client.getEnrollment(enrollmentId);

@@ -3,7 +3,7 @@
  * that the enrollment no longer declares. Read only when CPS raised post-verification warnings.
  */
 import { X509Certificate } from "crypto";
-import { CpsApiError, CpsClient, Deployment } from "../cps";
+import type { CpsApi, Deployment } from "../cps";
 import { ExpectedWarnings, sanRemovalExpectation } from "../lifecycle/expected-warnings";
 import { certificateDnsNames } from "./pem";
 
@@ -12,13 +12,11 @@ function namesOn(d: Deployment | undefined): string[] {
   return all.flatMap((c) => (c?.certificate ? certificateDnsNames(new X509Certificate(c.certificate)) : []));
 }
 
-export async function sanRemovalOf(client: CpsClient, enrollmentId: number): Promise<ExpectedWarnings | undefined> {
+export async function sanRemovalOf(client: CpsApi, enrollmentId: number): Promise<ExpectedWarnings | undefined> {
   const [enrollment, production] = await Promise.all([
     client.getEnrollment(enrollmentId),
-    client.getProductionDeployment(enrollmentId).catch((e: unknown) => {
-      if (e instanceof CpsApiError && e.status === 404) return undefined;
-      throw e;
-    }),
+    // undefined when nothing is on production (the client's answer for CPS's 404)
+    client.getProductionDeployment(enrollmentId),
   ]);
   return sanRemovalExpectation(namesOn(production), [enrollment.csr.cn, ...(enrollment.csr.sans ?? [])]);
 }

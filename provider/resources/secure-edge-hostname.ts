@@ -10,25 +10,20 @@
  * certificate cannot back one). So `create` first waits for the certificate to be on production,
  * then creates the hostname, then waits until PAPI reports it `ACTIVE` (10–15 minutes at Akamai).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CpsApiError, type CpsClient, type EdgeHostnameItem } from "../cps";
+import { CpsApiError, type CpsApi, type EdgeHostnameItem } from "../cps";
 import { SECURE_NETWORK_SUFFIX, type EdgeHostnameSecureNetwork } from "../cps/schemas/edge-hostname";
 import { waitUntil } from "../lifecycle/poll";
 import type { Progress } from "../lifecycle/progress";
 import { isTransient } from "../lifecycle/transient";
-import { parseInputs, progressOf } from "./check";
+import { parseInputs } from "./check";
 import { durationInput, timeoutMs } from "./common-inputs";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { keepInState } from "./partial-state";
-import { getClient } from "./provider-config";
-import { hasUnknowns } from "./unknowns";
 import { expecting } from "./strict-inputs";
-import { resourceProvider } from "./resource-provider";
+import { defineResource, type Given, type ResourceContext } from "./define-resource";
 import { CodedError } from "./coded-error";
 import { refuseWhileServingLiveCertificate } from "./delete-refusal";
-
-type Props = Record<string, unknown>;
 
 const NETWORKS = { "enhanced-tls": "ENHANCED_TLS", "standard-tls": "STANDARD_TLS", "shared-cert": "SHARED_CERT" } as const satisfies Record<string, EdgeHostnameSecureNetwork>;
 
@@ -82,7 +77,7 @@ export interface SecureEdgeHostnameComputed {
 const INPUT_KEYS = Object.keys(secureEdgeHostnameInputsSchema.shape);
 
 /** The inputs part of a state bag (state holds inputs and outputs together). */
-function inputsFrom(props: Props): Inputs {
+function inputsFrom(props: Record<string, unknown>): Inputs {
   return parseInputs(secureEdgeHostnameInputsSchema, Object.fromEntries(Object.entries(props).filter(([k]) => INPUT_KEYS.includes(k))));
 }
 
@@ -92,12 +87,12 @@ function suffixOf(i: Inputs): string {
   return SECURE_NETWORK_SUFFIX[NETWORKS[i.secureNetwork]];
 }
 
-function outputsOf(i: Inputs, props: Props, item: EdgeHostnameItem): Props {
+function outputsOf(i: Inputs, props: Given<z.input<typeof secureEdgeHostnameInputsSchema>>, item: EdgeHostnameItem) {
   const computed: SecureEdgeHostnameComputed = { edgeHostname: item.edgeHostnameDomain, edgeHostnameId: item.edgeHostnameId, domainSuffix: item.domainSuffix, status: item.status ?? "ACTIVE" };
   return { ...props, ...i, ...computed };
 }
 
-async function waitForProductionCertificate(cps: CpsClient, enrollmentId: number, progress: Progress, deadlineMs: number): Promise<void> {
+async function waitForProductionCertificate(cps: CpsApi, enrollmentId: number, progress: Progress, deadlineMs: number): Promise<void> {
   await waitUntil(
     async () => {
       const deployed = await cps.getProductionDeployment(enrollmentId);
@@ -107,7 +102,7 @@ async function waitForProductionCertificate(cps: CpsClient, enrollmentId: number
   );
 }
 
-async function waitForActive(cps: CpsClient, i: Inputs, id: string, progress: Progress, deadlineMs: number): Promise<EdgeHostnameItem> {
+async function waitForActive(cps: CpsApi, i: Inputs, id: string, progress: Progress, deadlineMs: number): Promise<EdgeHostnameItem> {
   return waitUntil(
     async () => {
       const item = await cps.edgeHostnames.get(id, i.contractId, i.groupId);
@@ -120,17 +115,16 @@ async function waitForActive(cps: CpsClient, i: Inputs, id: string, progress: Pr
 }
 
 /** The existing edge hostname with this name, if any. */
-async function findByName(cps: CpsClient, i: Inputs): Promise<EdgeHostnameItem | undefined> {
+async function findByName(cps: CpsApi, i: Inputs): Promise<EdgeHostnameItem | undefined> {
   const items = await cps.edgeHostnames.list(i.contractId, i.groupId);
   return items.find((item) => normalizeHostname(item.domainPrefix) === i.domainPrefix && normalizeHostname(item.domainSuffix) === suffixOf(i));
 }
 
-async function createHostname(i: Inputs, props: Props): Promise<{ id: string; outs: Props }> {
-  const cps = getClient();
-  const progress = progressOf(props, "secure-edge-hostname");
-  const started = Date.now();
+async function createHostname(ctx: ResourceContext, i: Inputs, props: Given<z.input<typeof secureEdgeHostnameInputsSchema>>) {
+  const { cps, progress } = ctx;
+  const started = ctx.now();
   const budget = timeoutMs(i.timeout, 30 * 60_000);
-  const remaining = () => Math.max(0, budget - (Date.now() - started));
+  const remaining = () => Math.max(0, budget - (ctx.now() - started));
   if (i.enrollmentId !== undefined) await waitForProductionCertificate(cps, i.enrollmentId, progress, remaining());
 
   const existing = await findByName(cps, i);
@@ -163,15 +157,16 @@ async function createHostname(i: Inputs, props: Props): Promise<{ id: string; ou
     id = landed.edgeHostnameId;
   }
   progress(`created ${i.domainPrefix}.${suffixOf(i)} (${id}); waiting until it is active`);
-  const partial = (): Props => ({ ...props, ...i, edgeHostnameId: id, edgeHostname: `${i.domainPrefix}.${suffixOf(i)}`, domainSuffix: suffixOf(i), status: "PENDING" });
+  const partial = () => ({ ...props, ...i, edgeHostnameId: id, edgeHostname: `${i.domainPrefix}.${suffixOf(i)}`, domainSuffix: suffixOf(i), status: "PENDING" });
   const item = await keepInState(id, partial, () => waitForActive(cps, i, id, progress, Math.max(remaining(), 60_000)));
   return { id, outs: outputsOf(i, props, item) };
 }
 
-export const secureEdgeHostnameProvider = resourceProvider(secureEdgeHostnameInputsSchema, {
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    if (hasUnknowns(news)) return { changes: true, replaces: [] };
-    const i = parseInputs(secureEdgeHostnameInputsSchema, news);
+export const secureEdgeHostnameProvider = defineResource<typeof secureEdgeHostnameInputsSchema, SecureEdgeHostnameComputed>({
+  name: "secure-edge-hostname",
+  inputs: secureEdgeHostnameInputsSchema,
+  diffUnknown: () => ({ changes: true, replaces: [] }),
+  async diff(_ctx, { olds, news: i }) {
     const before = inputsFrom(olds);
     // PAPI cannot change these on an existing edge hostname: a new one is needed. Creating the new
     // one first would collide on the name, so the old one goes first.
@@ -179,26 +174,24 @@ export const secureEdgeHostnameProvider = resourceProvider(secureEdgeHostnameInp
     const changes = replaces.length > 0 || String(olds.timeout ?? "") !== String(i.timeout ?? "") || before.allowDeleteWhileDeployed !== i.allowDeleteWhileDeployed;
     return { changes, replaces: [...replaces], deleteBeforeReplace: true };
   },
-  async create(props: Props): Promise<{ id: string; outs: Props }> {
-    return createHostname(parseInputs(secureEdgeHostnameInputsSchema, props), props);
-  },
-  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
+  create: (ctx, { inputs, raw }) => createHostname(ctx, inputs, raw),
+  async update(_ctx, { olds, news, raw }) {
     // Only provider-side inputs (timeout, allowDeleteWhileDeployed) reach here; everything PAPI holds replaces.
-    return { outs: { ..._olds, ...parseInputs(secureEdgeHostnameInputsSchema, news), __cpsName: news.__cpsName } };
+    return { outs: { ...olds, ...news, __cpsName: raw.__cpsName } };
   },
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  async read(ctx, { id, props }) {
     const i = inputsFrom(props);
-    const item = await getClient().edgeHostnames.get(id, i.contractId, i.groupId);
+    const item = await ctx.cps.edgeHostnames.get(id, i.contractId, i.groupId);
     if (!item) return { id: "", props: {} };
     return { id, props: { ...props, edgeHostname: item.edgeHostnameDomain, status: item.status ?? "ACTIVE", ipVersionBehavior: item.ipVersionBehavior ?? i.ipVersionBehavior } };
   },
-  async delete(_id: string, props: Props): Promise<void> {
+  async delete(ctx, { props }) {
     const prefix = String(props.domainPrefix ?? "");
     const suffix = String(props.domainSuffix ?? "");
     // A destroy deletes this before the Deployment (it depends on it), so it refuses on its own.
-    await refuseWhileServingLiveCertificate(getClient(), props, { kind: "SecureEdgeHostname", name: `${prefix}.${suffix}` });
+    await refuseWhileServingLiveCertificate(ctx.cps, props, { kind: "SecureEdgeHostname", name: `${prefix}.${suffix}` });
     try {
-      await getClient().edgeHostnames.delete(prefix, suffix);
+      await ctx.cps.edgeHostnames.delete(prefix, suffix);
     } catch (e) {
       if (e instanceof CpsApiError && (e.status === 400 || e.status === 409)) {
         throw new CodedError(
