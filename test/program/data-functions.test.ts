@@ -42,6 +42,7 @@ function printedOutputs(output: string): Record<string, unknown> {
 }
 
 const statsSchema = z.object({ requests: z.number(), byOperation: z.record(z.string(), z.number()) });
+const faultsSchema = z.object({ injected: z.object({ warningInfo404: z.number() }) });
 
 let world: EmulatorWorld;
 let client: CpsClient;
@@ -116,5 +117,17 @@ describe("data functions in a program that only reads", () => {
     expect(state.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     expectPendingWarnings(stackOutputs(state));
     expect(await world.changeStatus(changeId)).toBe(REVIEW);
+  });
+
+  it("reads the warnings again when CPS answers 404 on them while the change still asks for them (terraform-provider-akamai#648)", async () => {
+    await world.admin("PUT", "/faults", { warningInfo404: { reads: 2 } });
+    try {
+      const preview = await runEngineCommand("preview", stack);
+      expectExit(preview, 0);
+      expectPendingWarnings(printedOutputs(preview.output));
+      expect(faultsSchema.parse(await world.admin("GET", "/faults")).injected.warningInfo404).toBe(2);
+    } finally {
+      await world.admin("PUT", "/faults", { warningInfo404: { reads: 0 } });
+    }
   });
 });
