@@ -48,9 +48,13 @@ const WARNING_INFO_404_DELAY_MS = 1_000;
  * change still offers that input (https://github.com/akamai/terraform-provider-akamai/issues/648;
  * Terraform's provider skips such 404s since 11.0): that is "re-read the change", not a failure. The
  * change is read again; while it still offers the input, its info is read again (with fresh links);
- * once it no longer does, CPS moved on and there is nothing to acknowledge (undefined).
+ * once it no longer does, CPS moved on and there is nothing to acknowledge (undefined). Also used by
+ * the `getPendingChange` data function, which must not fail on that transient answer either.
  */
-async function readWarnings(kind: "pre-verification" | "post-verification", ctx: WarningAckContext): Promise<{ text: string; input: AllowedInput } | undefined> {
+export async function readWarnings(
+  kind: "pre-verification" | "post-verification",
+  ctx: Pick<WarningAckContext, "client" | "enrollmentId" | "changeId" | "input" | "progress">,
+): Promise<{ text: string; input: AllowedInput } | undefined> {
   let input = ctx.input;
   let movedOn = false;
   const read = await retrying(

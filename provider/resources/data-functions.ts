@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Deployment, Enrollment } from "../cps";
+import { readWarnings } from "../lifecycle/acknowledgements";
 import { latestPendingChange } from "../lifecycle/pending-changes";
 import { classifyWarnings, type ClassifiedWarning } from "../lifecycle/warnings";
 import { configureFrom, getClient } from "./provider-config";
@@ -74,23 +75,38 @@ export interface PendingChangeResult {
   warnings: ClassifiedWarning[];
 }
 
+/** How often the whole read starts over when CPS moved on while its warnings were being read. */
+const PENDING_CHANGE_READS = 3;
+
 export async function getPendingChange(settings: SettingsSource, args: unknown): Promise<PendingChangeResult> {
   const { enrollmentId } = parseArgs("getPendingChange", enrollmentIdArg, args);
   const cps = client(settings);
-  const pending = latestPendingChange(await cps.getEnrollment(enrollmentId));
-  if (!pending) return { changeId: null, changeType: null, status: null, state: null, allowedInputs: [], warnings: [] };
-  const change = await cps.getChangeStatus(enrollmentId, pending.changeId);
-  const warnings: ClassifiedWarning[] = [];
-  for (const input of change.allowedInput) {
-    if (input.type === "pre-verification-warnings-acknowledgement") warnings.push(...classifyWarnings(await cps.getPreVerificationWarnings(input)));
-    if (input.type === "post-verification-warnings-acknowledgement") warnings.push(...classifyWarnings(await cps.getPostVerificationWarnings(input)));
+  for (let attempt = 1; ; attempt++) {
+    const pending = latestPendingChange(await cps.getEnrollment(enrollmentId));
+    if (!pending) return { changeId: null, changeType: null, status: null, state: null, allowedInputs: [], warnings: [] };
+    const change = await cps.getChangeStatus(enrollmentId, pending.changeId);
+    const warnings: ClassifiedWarning[] = [];
+    let movedOn = false;
+    for (const input of change.allowedInput) {
+      const kind =
+        input.type === "pre-verification-warnings-acknowledgement" ? "pre-verification" : input.type === "post-verification-warnings-acknowledgement" ? "post-verification" : undefined;
+      if (kind === undefined) continue;
+      // CPS sometimes answers 404 on warning info while the change still asks for it
+      // (https://github.com/akamai/terraform-provider-akamai/issues/648): readWarnings reads again
+      // instead of failing the user's program; undefined when the change no longer offers the input.
+      const read = await readWarnings(kind, { client: cps, enrollmentId, changeId: pending.changeId, input });
+      if (read === undefined) movedOn = true;
+      else warnings.push(...classifyWarnings(read.text));
+    }
+    // The status read above is stale once CPS moved past the warnings: read it all again.
+    if (movedOn && attempt < PENDING_CHANGE_READS) continue;
+    return {
+      changeId: pending.changeId,
+      changeType: pending.changeType,
+      status: change.statusInfo.status,
+      state: change.statusInfo.state,
+      allowedInputs: change.allowedInput.map((i) => i.type),
+      warnings,
+    };
   }
-  return {
-    changeId: pending.changeId,
-    changeType: pending.changeType,
-    status: change.statusInfo.status,
-    state: change.statusInfo.state,
-    allowedInputs: change.allowedInput.map((i) => i.type),
-    warnings,
-  };
 }
