@@ -16,7 +16,7 @@ import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
-import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
+import { certificateKeyAlgorithm, certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
@@ -43,20 +43,30 @@ export const acmeCertificateInputsSchema = z
   .strict();
 type Inputs = z.output<typeof acmeCertificateInputsSchema>;
 
-/** What AcmeCertificate outputs besides its inputs. */
+/**
+ * What AcmeCertificate outputs besides its inputs, declared once: the provider writes them and the
+ * SDK's `AcmeCertificate` class declares its output properties from this interface (sdk/acme-certificate.ts).
+ */
 export interface AcmeCertificateOutputs {
   /** The leaf certificate (PEM). */
   certificatePem: string;
-  /** Its intermediates (PEM), the leaf's issuer first. */
+  /** The intermediates (PEM), the leaf's issuer first. */
   trustChainPem: string;
-  /** Leaf and intermediates (PEM). */
+  /** Leaf and intermediates. */
   fullChainPem: string;
-  keyAlgorithm: string;
+  /** The certificate's key algorithm, as `CertificateUpload`'s `keyAlgorithm` takes it. */
+  keyAlgorithm: "RSA" | "ECDSA";
+  /** Serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
+  /** Hex SHA-256 of the public key (compare with `Enrollment.csrFingerprints`). */
   publicKeyFingerprint: string;
 }
 
@@ -148,15 +158,23 @@ async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; r
   if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(inputs.csrPem)) {
     throw new CodedError("AcmeCertificateInvalid", "the CA returned a certificate whose public key is not the CSR's");
   }
+  // The output's type promises what CertificateUpload's keyAlgorithm takes: CPS holds RSA and ECDSA
+  // certificates only (the upload's keyAlgorithm is "RSA" | "ECDSA": CpsApi.uploadThirdPartyCertificates
+  // in provider/cps/api.ts, after CPS's third-party-cert-and-trust-chain input), and public ACME CAs
+  // issue no others. A certificate with another key (e.g. Ed25519) fails here instead of reading "unknown".
+  const keyAlgorithm = certificateKeyAlgorithm(leaf.cert);
+  if (!keyAlgorithm) {
+    throw new CodedError("AcmeCertificateInvalid", `the CA returned a certificate with a ${leaf.cert.publicKey.asymmetricKeyType ?? "unknown"} key; CPS accepts only RSA and ECDSA certificates (use a CSR with one of those keys, e.g. enrollment.csrs)`);
+  }
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
-  const summary = summarize(leaf.cert);
+  const summary = summarize(leaf.cert, keyAlgorithm);
   progress(`issued ${summary.serialNumber} for ${summary.subjectAltNames.join(", ")} (expires ${summary.notAfter})`);
   const outs = {
     ...raw,
     certificatePem: canonicalPem(leaf.cert),
     trustChainPem: chain.join(""),
     fullChainPem: canonicalPem(leaf.cert) + chain.join(""),
-    keyAlgorithm: summary.keyAlgorithm,
+    keyAlgorithm,
     serialNumber: summary.serialNumber,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
