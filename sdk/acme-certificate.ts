@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazy-provider";
-import type { DnsChallenge, Duration } from "./types";
+import type { AcmeCertificateOutputs } from "../provider/resources/acme-certificate";
+import type { AcmeOrderOutputs } from "../provider/resources/acme-order";
+import type { Duration, OutputProperties } from "./types";
 
 /** Inputs of an {@link AcmeOrder}. */
 export interface AcmeOrderArgs {
@@ -38,6 +40,11 @@ export interface AcmeOrderArgs {
  *   name: `_acme-challenge.${d}`, values: [order.dnsChallenges.apply(c => c[d].value)] }));
  * ```
  */
+// The outputs are declared once, by the provider (AcmeOrderOutputs), and merged into the class;
+// `accountKeyGenerated` is the provider's own bookkeeping, not an output users read.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface AcmeOrder extends OutputProperties<Omit<AcmeOrderOutputs, "accountKeyGenerated">> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AcmeOrder extends pulumi.dynamic.Resource {
   /** The CSR the order is for (PEM). */
   declare public readonly csrPem: pulumi.Output<string>;
@@ -45,22 +52,6 @@ export class AcmeOrder extends pulumi.dynamic.Resource {
   declare public readonly directoryUrl: pulumi.Output<string>;
   /** The extra CA trusted for the directory's HTTPS, if any. */
   declare public readonly caCertPem: pulumi.Output<string | undefined>;
-  /** The account key (secret). */
-  declare public readonly accountKeyPem: pulumi.Output<string>;
-  /** The ACME account's URL at the CA. */
-  declare public readonly accountUrl: pulumi.Output<string>;
-  /** The order's URL at the CA. */
-  declare public readonly orderUrl: pulumi.Output<string>;
-  /** The ACME order's status: `pending`, `ready`, `processing`, `valid` or `invalid`. */
-  declare public readonly status: pulumi.Output<string>;
-  /** @deprecated use `status` (same value; kept for one release). */
-  declare public readonly orderStatus: pulumi.Output<string>;
-  /** When the CA lets the order expire (ISO 8601). */
-  declare public readonly expires: pulumi.Output<string | null>;
-  /** Names from the CSR, CN first. */
-  declare public readonly domains: pulumi.Output<string[]>;
-  /** TXT record per domain (`*.example.com` and `example.com` share one record name: publish both values). */
-  declare public readonly dnsChallenges: pulumi.Output<Record<string, DnsChallenge>>;
 
   constructor(name: string, args: AcmeOrderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -71,14 +62,16 @@ export class AcmeOrder extends pulumi.dynamic.Resource {
         ...args,
         __cpsName: name,
         accountKeyPem: args.accountKeyPem,
-        accountKeyGenerated: undefined,
-        accountUrl: undefined,
-        orderUrl: undefined,
-        status: undefined,
-        orderStatus: undefined,
-        expires: undefined,
-        domains: undefined,
-        dnsChallenges: undefined,
+        ...({
+          accountKeyGenerated: undefined,
+          accountUrl: undefined,
+          orderUrl: undefined,
+          status: undefined,
+          orderStatus: undefined,
+          expires: undefined,
+          domains: undefined,
+          dnsChallenges: undefined,
+        } satisfies Record<Exclude<keyof AcmeOrderOutputs, "accountKeyPem">, undefined>),
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountKeyPem", "eab"] },
       "akamai-cps",
@@ -113,28 +106,11 @@ export interface AcmeCertificateArgs {
  *   certificates: [{ keyAlgorithm: "RSA", certificatePem: cert.certificatePem, trustChainPem: cert.trustChainPem }] });
  * ```
  */
+// The outputs are declared once, by the provider (AcmeCertificateOutputs), and merged into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface AcmeCertificate extends OutputProperties<AcmeCertificateOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AcmeCertificate extends pulumi.dynamic.Resource {
-  /** The leaf certificate (PEM). */
-  declare public readonly certificatePem: pulumi.Output<string>;
-  /** The intermediates (PEM), the leaf's issuer first. */
-  declare public readonly trustChainPem: pulumi.Output<string>;
-  /** Leaf and intermediates. */
-  declare public readonly fullChainPem: pulumi.Output<string>;
-  /** The certificate's key algorithm, as `CertificateUpload`'s `keyAlgorithm` takes it. */
-  declare public readonly keyAlgorithm: pulumi.Output<"RSA" | "ECDSA">;
-  /** Serial number (hex). */
-  declare public readonly serialNumber: pulumi.Output<string>;
-  /** Start of validity (ISO 8601). */
-  declare public readonly notBefore: pulumi.Output<string>;
-  /** End of validity (ISO 8601). */
-  declare public readonly notAfter: pulumi.Output<string>;
-  /** The names the certificate covers. */
-  declare public readonly subjectAltNames: pulumi.Output<string[]>;
-  /** The issuer's distinguished name. */
-  declare public readonly issuer: pulumi.Output<string>;
-  /** Hex SHA-256 of the public key (compare with `Enrollment.csrFingerprints`). */
-  declare public readonly publicKeyFingerprint: pulumi.Output<string>;
-
   constructor(name: string, args: AcmeCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const { order, dnsRecords, ...settings } = args;
     super(
@@ -150,16 +126,18 @@ export class AcmeCertificate extends pulumi.dynamic.Resource {
         caCertPem: order.caCertPem,
         publishedRecords: (dnsRecords ?? []).map((r) => r.id),
         __cpsName: name,
-        certificatePem: undefined,
-        trustChainPem: undefined,
-        fullChainPem: undefined,
-        keyAlgorithm: undefined,
-        serialNumber: undefined,
-        notBefore: undefined,
-        notAfter: undefined,
-        subjectAltNames: undefined,
-        issuer: undefined,
-        publicKeyFingerprint: undefined,
+        ...({
+          certificatePem: undefined,
+          trustChainPem: undefined,
+          fullChainPem: undefined,
+          keyAlgorithm: undefined,
+          serialNumber: undefined,
+          notBefore: undefined,
+          notAfter: undefined,
+          subjectAltNames: undefined,
+          issuer: undefined,
+          publicKeyFingerprint: undefined,
+        } satisfies Record<keyof AcmeCertificateOutputs, undefined>),
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "accountKeyPem"] },
       "akamai-cps",

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazy-provider";
-import type { Duration, WarningPolicy } from "./types";
+import type { CertificateUploadOutputs, NetworkCertificates } from "../provider/resources/certificate-upload";
+import type { CertificateSummary } from "../provider/resources/pem";
+import type { Duration, OutputProperties, WarningPolicy } from "./types";
+
+export type { CertificateSummary, NetworkCertificates };
 
 /** One certificate per key algorithm. */
 export interface ThirdPartyCertificate {
@@ -10,32 +14,6 @@ export interface ThirdPartyCertificate {
   certificatePem: pulumi.Input<string>;
   /** Intermediates, the leaf's issuer first (PEM, concatenated), e.g. AcmeCertificate.trustChainPem. Optional. */
   trustChainPem?: pulumi.Input<string>;
-}
-
-/** A certificate as reported on a network or as uploaded. */
-export interface CertificateSummary {
-  /** `RSA` or `ECDSA`. */
-  keyAlgorithm: string;
-  /** Serial number (hex). */
-  serialNumber: string;
-  /** Start of validity (ISO 8601). */
-  notBefore: string;
-  /** End of validity (ISO 8601). */
-  notAfter: string;
-  /** The names the certificate covers. */
-  subjectAltNames: string[];
-  /** The issuer's distinguished name. */
-  issuer: string;
-  /** Hex SHA-256 of the public key (compare with Enrollment.csrFingerprints). */
-  publicKeyFingerprint: string;
-}
-
-/** What is deployed on one network, compared with this resource's certificates. */
-export interface NetworkCertificates {
-  /** The certificates on the network, one per key algorithm. */
-  certificates: CertificateSummary[];
-  /** Whether they are the certificates given to this resource. */
-  matchesInputs: boolean;
 }
 
 /** Inputs of a {@link CertificateUpload}. */
@@ -76,23 +54,14 @@ export interface CertificateUploadArgs {
  * });
  * ```
  */
+// The outputs are declared once, by the provider (CertificateUploadOutputs), and merged into the class;
+// `uploadedFingerprints` is the provider's resume bookkeeping, not an output users read.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface CertificateUpload extends OutputProperties<Omit<CertificateUploadOutputs, "uploadedFingerprints">> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CertificateUpload extends pulumi.dynamic.Resource {
   /** The enrollment the certificates were uploaded to. */
   declare public readonly enrollmentId: pulumi.Output<number>;
-  /** The change the certificates went into (null when they were already live and nothing was pending). */
-  declare public readonly changeId: pulumi.Output<number | null>;
-  /** That change's last seen status (`complete` once nothing is pending). */
-  declare public readonly status: pulumi.Output<string | null>;
-  /** @deprecated use `status` (same value; kept for one release). */
-  declare public readonly changeStatus: pulumi.Output<string | null>;
-  /** The uploaded certificates. */
-  declare public readonly uploaded: pulumi.Output<CertificateSummary[]>;
-  /** Warning IDs acknowledged under the policy. */
-  declare public readonly acknowledgedWarnings: pulumi.Output<string[]>;
-  /** What is on staging now, compared with the uploaded certificates. */
-  declare public readonly staging: pulumi.Output<NetworkCertificates | null>;
-  /** What is on production now, compared with the uploaded certificates. */
-  declare public readonly production: pulumi.Output<NetworkCertificates | null>;
 
   constructor(name: string, args: CertificateUploadArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -101,14 +70,16 @@ export class CertificateUpload extends pulumi.dynamic.Resource {
       {
         ...args,
         __cpsName: name,
-        changeId: undefined,
-        status: undefined,
-        changeStatus: undefined,
-        uploadedFingerprints: undefined,
-        uploaded: undefined,
-        acknowledgedWarnings: undefined,
-        staging: undefined,
-        production: undefined,
+        ...({
+          changeId: undefined,
+          status: undefined,
+          changeStatus: undefined,
+          uploadedFingerprints: undefined,
+          uploaded: undefined,
+          acknowledgedWarnings: undefined,
+          staging: undefined,
+          production: undefined,
+        } satisfies Record<keyof CertificateUploadOutputs, undefined>),
       },
       opts,
       "akamai-cps",

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { edgeDnsCnameRecordShim } from "./providers";
+import type { EdgeDnsCnameRecordOutputs } from "../provider/resources/edge-dns-cname-record";
+import type { OutputProperties } from "./types";
 
 /** Inputs of an {@link EdgeDnsCnameRecord}. */
 export interface EdgeDnsCnameRecordArgs {
@@ -30,16 +32,13 @@ export interface EdgeDnsCnameRecordArgs {
  * new cps.EdgeDnsCnameRecord("www", { zone: "example.com", name: "www.example.com", target: edge.edgeHostname, enrollmentId: cert.enrollmentId });
  * ```
  */
+// The outputs (the record as stored) are declared once, by the provider (EdgeDnsCnameRecordOutputs),
+// and merged into the class. They are the normalized inputs, so the constructor passes no placeholders;
+// `allowDeleteWhileDeployed` stays an input only, as before.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface EdgeDnsCnameRecord extends OutputProperties<Omit<EdgeDnsCnameRecordOutputs, "allowDeleteWhileDeployed">> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class EdgeDnsCnameRecord extends pulumi.dynamic.Resource {
-  /** The Edge DNS zone. */
-  declare public readonly zone: pulumi.Output<string>;
-  /** The record's fully qualified name. */
-  declare public readonly name: pulumi.Output<string>;
-  /** The target, without a trailing dot. */
-  declare public readonly target: pulumi.Output<string>;
-  /** Time to live, in seconds. */
-  declare public readonly ttl: pulumi.Output<number>;
-
   constructor(name: string, args: EdgeDnsCnameRecordArgs, opts?: pulumi.CustomResourceOptions) {
     super(edgeDnsCnameRecordShim, name, { ttl: 300, ...args, __cpsName: name }, opts, "akamai-cps", "EdgeDnsCnameRecord");
   }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { edgeDnsTxtRecordShim } from "./providers";
+import type { EdgeDnsTxtRecordOutputs } from "../provider/resources/edge-dns-txt-record";
+import type { OutputProperties } from "./types";
 
 /** Inputs of an {@link EdgeDnsTxtRecord}. */
 export interface EdgeDnsTxtRecordArgs {
@@ -23,16 +25,12 @@ export interface EdgeDnsTxtRecordArgs {
  *   name: cert.dnsChallenges.apply(c => c[d].recordName), values: [cert.dnsChallenges.apply(c => c[d].value)] });
  * ```
  */
+// The outputs (the record as stored) are declared once, by the provider (EdgeDnsTxtRecordOutputs),
+// and merged into the class. They are the normalized inputs, so the constructor passes no placeholders.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface EdgeDnsTxtRecord extends OutputProperties<EdgeDnsTxtRecordOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class EdgeDnsTxtRecord extends pulumi.dynamic.Resource {
-  /** The Edge DNS zone. */
-  declare public readonly zone: pulumi.Output<string>;
-  /** The record's fully qualified name. */
-  declare public readonly name: pulumi.Output<string>;
-  /** The TXT values, unquoted. */
-  declare public readonly values: pulumi.Output<string[]>;
-  /** Time to live, in seconds. */
-  declare public readonly ttl: pulumi.Output<number>;
-
   constructor(name: string, args: EdgeDnsTxtRecordArgs, opts?: pulumi.CustomResourceOptions) {
     super(edgeDnsTxtRecordShim, name, { ttl: 60, ...args, __cpsName: name }, opts, "akamai-cps", "EdgeDnsTxtRecord");
   }

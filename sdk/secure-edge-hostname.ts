@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secureEdgeHostnameShim } from "./providers";
-import type { Duration } from "./types";
+import type { SecureEdgeHostnameOutputs } from "../provider/resources/secure-edge-hostname";
+import type { Duration, OutputProperties } from "./types";
 
 /** Inputs of a {@link SecureEdgeHostname}. */
 export interface SecureEdgeHostnameArgs {
@@ -42,15 +43,11 @@ export interface SecureEdgeHostnameArgs {
  * new cps.EdgeDnsCnameRecord("www", { zone: "example.com", name: "www.example.com", target: edge.edgeHostname });
  * ```
  */
+// The outputs are declared once, by the provider (SecureEdgeHostnameOutputs), and merged into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface SecureEdgeHostname extends OutputProperties<SecureEdgeHostnameOutputs> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SecureEdgeHostname extends pulumi.dynamic.Resource {
-  /** The CNAME target, e.g. `www.example.com.edgekey.net`. */
-  declare public readonly edgeHostname: pulumi.Output<string>;
-  /** Property Manager id of the edge hostname, `ehn_…`. */
-  declare public readonly edgeHostnameId: pulumi.Output<string>;
-  /** `edgekey.net`, `edgesuite.net` or `akamaized.net`. */
-  declare public readonly domainSuffix: pulumi.Output<string>;
-  /** Property Manager status, `ACTIVE` once usable. */
-  declare public readonly status: pulumi.Output<string>;
   /** The enrollment behind it. */
   declare public readonly enrollmentId: pulumi.Output<number | undefined>;
 
@@ -58,7 +55,13 @@ export class SecureEdgeHostname extends pulumi.dynamic.Resource {
     super(
       secureEdgeHostnameShim,
       name,
-      { secureNetwork: "enhanced-tls", ipVersionBehavior: "IPV6_COMPLIANCE", ...args, __cpsName: name, edgeHostname: undefined, edgeHostnameId: undefined, domainSuffix: undefined, status: undefined },
+      {
+        secureNetwork: "enhanced-tls",
+        ipVersionBehavior: "IPV6_COMPLIANCE",
+        ...args,
+        __cpsName: name,
+        ...({ edgeHostname: undefined, edgeHostnameId: undefined, domainSuffix: undefined, status: undefined } satisfies Record<keyof SecureEdgeHostnameOutputs, undefined>),
+      },
       opts,
       "akamai-cps",
       "SecureEdgeHostname",

@@ -16,7 +16,7 @@ import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
-import { certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
+import { certificateKeyAlgorithm, certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
@@ -43,20 +43,30 @@ export const acmeCertificateInputsSchema = z
   .strict();
 type Inputs = z.output<typeof acmeCertificateInputsSchema>;
 
-/** What AcmeCertificate outputs besides its inputs. */
+/**
+ * What AcmeCertificate outputs besides its inputs, declared once: the provider writes them and the
+ * SDK's `AcmeCertificate` class declares its output properties from this interface (sdk/acme-certificate.ts).
+ */
 export interface AcmeCertificateOutputs {
   /** The leaf certificate (PEM). */
   certificatePem: string;
-  /** Its intermediates (PEM), the leaf's issuer first. */
+  /** The intermediates (PEM), the leaf's issuer first. */
   trustChainPem: string;
-  /** Leaf and intermediates (PEM). */
+  /** Leaf and intermediates. */
   fullChainPem: string;
-  keyAlgorithm: string;
+  /** The certificate's key algorithm, as `CertificateUpload`'s `keyAlgorithm` takes it. */
+  keyAlgorithm: "RSA" | "ECDSA";
+  /** Serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
+  /** Hex SHA-256 of the public key (compare with `Enrollment.csrFingerprints`). */
   publicKeyFingerprint: string;
 }
 
@@ -137,26 +147,31 @@ async function issue(inputs: Inputs, ctx: ResourceContext, deadline: Deadline): 
   return deadline.step(() => client.getCertificate(valid));
 }
 
-async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; raw: Given<z.input<typeof acmeCertificateInputsSchema>> }) {
-  const progress = ctx.progress;
-  // One deadline for every step: when it passes, the issuance stops where it is instead of running on unobserved.
-  const deadline = new Deadline(timeoutMs(inputs.timeout, 10 * 60_000), () => new IssuanceTimeoutError(inputs.timeout));
-  const chainPem = await issue(inputs, ctx, deadline);
+/**
+ * The outputs for the chain the CA returned, checked: the leaf parses, carries the CSR's key, and that
+ * key is RSA or ECDSA. The output's type promises what CertificateUpload's keyAlgorithm takes: CPS holds
+ * RSA and ECDSA certificates only (the upload's keyAlgorithm is "RSA" | "ECDSA": CpsApi.uploadThirdPartyCertificates
+ * in provider/cps/api.ts, after CPS's third-party-cert-and-trust-chain input), and public ACME CAs issue
+ * no others. A certificate with another key (e.g. Ed25519) fails here instead of reading "unknown".
+ */
+export function issuedCertificateOutputs(chainPem: string, csrPem: string): AcmeCertificateOutputs {
   const blocks = pemBlocks(chainPem);
   const leaf = parseCertificatePem(blocks[0] ?? "");
   if (!leaf.ok) throw new CodedError("AcmeCertificateInvalid", `the CA returned no parseable certificate: ${leaf.reason}`);
-  if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(inputs.csrPem)) {
+  if (certificateKeyFingerprint(leaf.cert) !== publicKeyFingerprint(csrPem)) {
     throw new CodedError("AcmeCertificateInvalid", "the CA returned a certificate whose public key is not the CSR's");
   }
+  const keyAlgorithm = certificateKeyAlgorithm(leaf.cert);
+  if (!keyAlgorithm) {
+    throw new CodedError("AcmeCertificateInvalid", `the CA returned a certificate with a ${leaf.cert.publicKey.asymmetricKeyType ?? "unknown"} key; CPS accepts only RSA and ECDSA certificates (use a CSR with one of those keys, e.g. enrollment.csrs)`);
+  }
   const chain = blocks.slice(1).map((b) => parseCertificatePem(b)).flatMap((p) => (p.ok ? [canonicalPem(p.cert)] : []));
-  const summary = summarize(leaf.cert);
-  progress(`issued ${summary.serialNumber} for ${summary.subjectAltNames.join(", ")} (expires ${summary.notAfter})`);
-  const outs = {
-    ...raw,
+  const summary = summarize(leaf.cert, keyAlgorithm);
+  return {
     certificatePem: canonicalPem(leaf.cert),
     trustChainPem: chain.join(""),
     fullChainPem: canonicalPem(leaf.cert) + chain.join(""),
-    keyAlgorithm: summary.keyAlgorithm,
+    keyAlgorithm,
     serialNumber: summary.serialNumber,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
@@ -164,7 +179,17 @@ async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; r
     issuer: summary.issuer,
     publicKeyFingerprint: summary.publicKeyFingerprint,
   };
-  return { id: `${inputs.orderUrl}#${summary.serialNumber}`, outs };
+}
+
+async function create(ctx: ResourceContext, { inputs, raw }: { inputs: Inputs; raw: Given<z.input<typeof acmeCertificateInputsSchema>> }) {
+  const progress = ctx.progress;
+  // One deadline for every step: when it passes, the issuance stops where it is instead of running on unobserved.
+  const deadline = new Deadline(timeoutMs(inputs.timeout, 10 * 60_000), () => new IssuanceTimeoutError(inputs.timeout));
+  const chainPem = await issue(inputs, ctx, deadline);
+  const issued = issuedCertificateOutputs(chainPem, inputs.csrPem);
+  progress(`issued ${issued.serialNumber} for ${issued.subjectAltNames.join(", ")} (expires ${issued.notAfter})`);
+  const outs = { ...raw, ...issued };
+  return { id: `${inputs.orderUrl}#${issued.serialNumber}`, outs };
 }
 
 const REPLACEABLE = ["orderUrl", "csrPem", "directoryUrl", "accountUrl"] as const;

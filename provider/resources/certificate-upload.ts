@@ -44,27 +44,35 @@ import { CodedError } from "./coded-error";
 type Schema = typeof certificateUploadInputsSchema;
 type Olds = State<Schema, CertificateUploadOutputs>;
 
-/** What is on one network, compared with the inputs. */
+/** What is deployed on one network, compared with this resource's certificates. */
 export interface NetworkCertificates {
+  /** The certificates on the network, one per key algorithm. */
   certificates: CertificateSummary[];
-  /** True when every input certificate is the one deployed for its key algorithm. */
+  /** Whether they are the certificates given to this resource (every input certificate is the one deployed for its key algorithm). */
   matchesInputs: boolean;
 }
 
-/** What CertificateUpload outputs besides its inputs. */
+/**
+ * What CertificateUpload outputs besides its inputs, declared once: the provider writes them and the
+ * SDK's `CertificateUpload` class declares its output properties from this interface
+ * (sdk/certificate-upload.ts), all but `uploadedFingerprints`, which is the provider's own.
+ */
 export interface CertificateUploadOutputs {
-  /** The change the certificates went into; null when they were already live (nothing uploaded). */
+  /** The change the certificates went into (null when they were already live and nothing was pending). */
   changeId: number | null;
-  /** The change's status when this resource's step last ran. */
+  /** That change's last seen status (`complete` once nothing is pending). */
   status: string | null;
-  /** @deprecated the same as `status` (kept for one release). */
+  /** @deprecated use `status` (same value; kept for one release). */
   changeStatus: string | null;
-  /** Key fingerprints and serials of what was uploaded (resuming skips an upload already made). */
+  /** Key fingerprints and serials of what was uploaded (resuming skips an upload already made). Not an SDK output. */
   uploadedFingerprints: string;
+  /** The uploaded certificates. */
   uploaded: CertificateSummary[];
-  /** IDs of the post-verification warnings acknowledged. */
+  /** Warning IDs acknowledged under the policy. */
   acknowledgedWarnings: string[];
+  /** What is on staging now, compared with the uploaded certificates. */
   staging: NetworkCertificates | null;
+  /** What is on production now, compared with the uploaded certificates. */
   production: NetworkCertificates | null;
 }
 

@@ -39,12 +39,21 @@ export const edgeDnsCnameRecordInputsSchema = z
   });
 type Inputs = z.output<typeof edgeDnsCnameRecordInputsSchema>;
 
-/** The record as stored: its inputs, normalized. */
+/**
+ * The record as stored: its inputs, normalized. Declared once: the SDK's `EdgeDnsCnameRecord` class
+ * declares its output properties from this interface (sdk/edge-dns-cname-record.ts), all but
+ * `allowDeleteWhileDeployed`, a setting read back by delete only.
+ */
 export interface EdgeDnsCnameRecordOutputs {
+  /** The Edge DNS zone. */
   zone: string;
+  /** The record's fully qualified name. */
   name: string;
+  /** The target, without a trailing dot. */
   target: string;
+  /** Time to live, in seconds. */
   ttl: number;
+  /** Whether delete may remove the record while the certificate is live on production. Not an SDK output. */
   allowDeleteWhileDeployed: boolean;
 }
 

@@ -32,11 +32,18 @@ export const edgeDnsTxtRecordInputsSchema = z
   });
 type Inputs = z.output<typeof edgeDnsTxtRecordInputsSchema>;
 
-/** The record set as stored: its inputs, normalized. */
+/**
+ * The record set as stored: its inputs, normalized. Declared once: the SDK's `EdgeDnsTxtRecord` class
+ * declares its output properties from this interface (sdk/edge-dns-txt-record.ts).
+ */
 export interface EdgeDnsTxtRecordOutputs {
+  /** The Edge DNS zone. */
   zone: string;
+  /** The record's fully qualified name. */
   name: string;
+  /** The TXT values, unquoted. */
   values: string[];
+  /** Time to live, in seconds. */
   ttl: number;
 }
 

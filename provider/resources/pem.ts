@@ -107,14 +107,21 @@ export function csrNames(csrPem: string): { commonName?: string; names: string[]
   return { ...(cn ? { commonName: cn } : {}), names, ...(keyAlgorithm ? { keyAlgorithm } : {}) };
 }
 
-/** Summary of a certificate for outputs. */
+/** A certificate as reported on a network or as uploaded (the SDK exports this type as is). */
 export interface CertificateSummary {
+  /** `RSA` or `ECDSA`. */
   keyAlgorithm: string;
+  /** Serial number (hex). */
   serialNumber: string;
+  /** Start of validity (ISO 8601). */
   notBefore: string;
+  /** End of validity (ISO 8601). */
   notAfter: string;
+  /** The names the certificate covers. */
   subjectAltNames: string[];
+  /** The issuer's distinguished name. */
   issuer: string;
+  /** Hex SHA-256 of the public key (compare with Enrollment.csrFingerprints). */
   publicKeyFingerprint: string;
 }
 

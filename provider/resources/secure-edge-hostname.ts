@@ -63,14 +63,18 @@ export const secureEdgeHostnameInputsSchema = z
   });
 type Inputs = z.output<typeof secureEdgeHostnameInputsSchema>;
 
-/** What the resource outputs besides its inputs. */
-export interface SecureEdgeHostnameComputed {
+/**
+ * What the resource outputs besides its inputs, declared once: the provider writes them and the SDK's
+ * `SecureEdgeHostname` class declares its output properties from this interface (sdk/secure-edge-hostname.ts).
+ */
+export interface SecureEdgeHostnameOutputs {
   /** The CNAME target, e.g. `www.example.com.edgekey.net`. */
   edgeHostname: string;
-  /** PAPI id, `ehn_…`. */
+  /** Property Manager id of the edge hostname, `ehn_…`. */
   edgeHostnameId: string;
+  /** `edgekey.net`, `edgesuite.net` or `akamaized.net`. */
   domainSuffix: string;
-  /** PAPI status: `ACTIVE` once usable. */
+  /** Property Manager status, `ACTIVE` once usable. */
   status: string;
 }
 
@@ -88,7 +92,7 @@ function suffixOf(i: Inputs): string {
 }
 
 function outputsOf(i: Inputs, props: Given<z.input<typeof secureEdgeHostnameInputsSchema>>, item: EdgeHostnameItem) {
-  const computed: SecureEdgeHostnameComputed = { edgeHostname: item.edgeHostnameDomain, edgeHostnameId: item.edgeHostnameId, domainSuffix: item.domainSuffix, status: item.status ?? "ACTIVE" };
+  const computed: SecureEdgeHostnameOutputs = { edgeHostname: item.edgeHostnameDomain, edgeHostnameId: item.edgeHostnameId, domainSuffix: item.domainSuffix, status: item.status ?? "ACTIVE" };
   return { ...props, ...i, ...computed };
 }
 
@@ -162,7 +166,7 @@ async function createHostname(ctx: ResourceContext, i: Inputs, props: Given<z.in
   return { id, outs: outputsOf(i, props, item) };
 }
 
-export const secureEdgeHostnameProvider = defineResource<typeof secureEdgeHostnameInputsSchema, SecureEdgeHostnameComputed>({
+export const secureEdgeHostnameProvider = defineResource<typeof secureEdgeHostnameInputsSchema, SecureEdgeHostnameOutputs>({
   name: "secure-edge-hostname",
   inputs: secureEdgeHostnameInputsSchema,
   diffUnknown: () => ({ changes: true, replaces: [] }),
