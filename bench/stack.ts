@@ -6,7 +6,7 @@
  * its per-change transition log (critical path, notice delays).
  */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
-import { CpsClient, deadlineIn, withRequestContext } from "../provider/cps";
+import { CpsClient } from "../provider/cps";
 import { adminClient, anything, changeTimelineSchema } from "./admin";
 import { CREATION_WINDOW_CPS_MS } from "./floor";
 import { startBenchHost, type BenchHost } from "./host";
@@ -230,7 +230,7 @@ export async function terraformStack(emu: RunningEmulator, label: string, n: num
         const name = `${label}-c${i}`;
         try {
           const onPhase = (p: string) => void (phases[i] = p);
-          const r = await withRequestContext({ deadline: deadlineIn(0) }, () => runTerraformStrategy({ client, scale: timeScale, zone: ZONE, inputs: certificateInputs(label, i), onPhase }));
+          const r = await runTerraformStrategy({ client, scale: timeScale, zone: ZONE, inputs: certificateInputs(label, i), onPhase });
           settled[i] = { name, changeId: r.changeId, completedRealAt: Date.now() };
         } catch (e) {
           const changeId = (e as { changeId?: unknown }).changeId;

@@ -8,8 +8,7 @@
  * wait for CPS's five-minute creation window (the client's creation queue, given the window in
  * real ms by the caller), as a user re-running `terraform apply` after each 409 would end up doing.
  */
-import { codeOf, CpsApiError, CpsBudgetTimeoutError, CpsClient, CpsNetworkError, type ChangeStatus } from "../provider/cps";
-import { CREATION_WINDOW_MS } from "../provider/cps/creation-queue";
+import { CpsApiError, CpsBudgetTimeoutError, CpsClient, CpsNetworkError, deadlineIn, withRequestContext, type ChangeStatus } from "../provider/cps";
 import { extractChallenges } from "../provider/lifecycle/challenges";
 import { findInput, INPUT, isComplete, isDvCoordination, isPastIssuance } from "../provider/lifecycle/statuses";
 import { enrollmentRequest } from "../provider/resources/enrollment-spec";
@@ -31,10 +30,12 @@ export interface TerraformRun {
 
 export async function runTerraformStrategy(o: { client: CpsClient; scale: number; zone: string; inputs: unknown; onPhase?: (phase: string) => void }): Promise<TerraformRun> {
   const { client, scale, zone } = o;
+  // No time to wait for budget: a 429 is an error the strategy sees, as Terraform does.
+  const once = <T>(fn: () => Promise<T>): Promise<T> => withRequestContext({ deadline: deadlineIn(0) }, fn);
   const get = async <T>(fn: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        return await once(fn);
       } catch (e) {
         if (!retryable(e) || attempt >= 10) throw e;
         await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)) / scale);
@@ -52,19 +53,11 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   const started = Date.now();
   const phase = o.onPhase ?? (() => undefined);
   phase("creating the enrollment");
-  // The strategy runs with no time to wait for budget (deadline 0), so the client's creation queue
-  // reports the throttle at once (CreationThrottled); like a user re-running `terraform apply`, the
-  // strategy waits one window and tries again, so the baseline measures polling, not 409s.
-  let created;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      created = await client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }) });
-      break;
-    } catch (e) {
-      if (codeOf(e) !== "CreationThrottled" || attempt >= 200) throw e;
-      await sleep(CREATION_WINDOW_MS / scale);
-    }
-  }
+  // Creations wait for the account's 5-minute slot in the client's queue (without that the baseline
+  // would only fail with 409s, which says nothing about polling); everything else has no time to wait.
+  const created = await withRequestContext({ deadline: deadlineIn(6 * 3_600_000) }, () =>
+    client.createEnrollment({ contractId: inputs.contractId, enrollment: enrollmentRequest(inputs, { includeMutualAuth: false }) }),
+  );
   const enrollmentId = created.enrollmentId;
   const changeId = Math.max(...created.changeIds);
   // akamai_cps_dv_enrollment: wait for the challenges
@@ -74,7 +67,7 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   const challenges = extractChallenges(await get(() => client.getDvChallenges(dv)));
   // akamai_dns_record per domain
   for (const c of Object.values(challenges.dnsChallenges)) {
-    await client.edgeDns.createRecordSet(zone, { name: c.recordName, type: "TXT", ttl: 60, rdata: [`"${c.value}"`] });
+    await once(() => client.edgeDns.createRecordSet(zone, { name: c.recordName, type: "TXT", ttl: 60, rdata: [`"${c.value}"`] }));
   }
   // akamai_cps_dv_validation, then waiting for the network as a deployment would
   phase(`change ${changeId}: acknowledging the challenges`);
@@ -82,7 +75,7 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   // input: CPS's own DNS recheck may have validated the records already (then the POST answers 409).
   const before = await get(() => client.getChangeStatus(enrollmentId, changeId, { throwOnError: true }));
   const stillOffered = findInput(before, INPUT.letsEncryptChallenges);
-  if (stillOffered && isDvCoordination(before.statusInfo.status)) await client.acknowledgeDvChallenges(stillOffered);
+  if (stillOffered && isDvCoordination(before.statusInfo.status)) await once(() => client.acknowledgeDvChallenges(stillOffered));
   phase(`change ${changeId}: waiting for issuance`);
   await pollUntil(changeId, enrollmentId, (c) => isPastIssuance(c) || isComplete(c));
   phase(`change ${changeId}: waiting for staging`);
@@ -91,7 +84,7 @@ export async function runTerraformStrategy(o: { client: CpsClient; scale: number
   if (cm) {
     const info = await get(() => client.getChangeManagementInfo(cm));
     phase(`change ${changeId}: acknowledging change management`);
-    await client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash);
+    await once(() => client.acknowledgeChangeManagement(cm, "acknowledge", info.validationResultHash));
     phase(`change ${changeId}: waiting for production`);
     await pollUntil(changeId, enrollmentId, isComplete);
   }
