@@ -105,6 +105,36 @@ function stripDot(name: string): string {
   return name.endsWith(".") ? name.slice(0, -1) : name;
 }
 
+/** The parts of a dv-history.v1 body `domainStatesFromHistory` reads (the client's parsed type fits it). */
+export interface DvHistoryView {
+  results?: ReadonlyArray<{ domain: string; domainHistory: ReadonlyArray<Omit<DvChallengesView["dv"][number], "domain" | "challenges"> & { requestTimestamp?: string | null; challenges?: DvChallengesView["dv"][number]["challenges"] | null }> }> | null;
+  data?: DvHistoryView["results"];
+}
+
+/**
+ * The per-domain state from CPS's DV history (GET /enrollments/{id}/dv-history: the schema names its
+ * list `results`, the official example `data`), for names whose change left domain validation before
+ * we read its challenges: CPS's own DNS recheck, or a name Akamai validated itself, can move a change
+ * on before a wait first looks. The newest entry of each name counts.
+ */
+export function domainStatesFromHistory(history: DvHistoryView, names: readonly string[]): Record<string, DomainValidationState> {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const out: Record<string, DomainValidationState> = {};
+  for (const d of history.results ?? history.data ?? []) {
+    const domain = d.domain.toLowerCase();
+    if (!wanted.has(domain) || d.domainHistory.length === 0) continue;
+    const newest = [...d.domainHistory].sort((a, b) => Date.parse(b.requestTimestamp ?? "") - Date.parse(a.requestTimestamp ?? "") || 0)[0]!;
+    const entry = { ...newest, domain, challenges: newest.challenges ?? [] };
+    out[domain] = {
+      status: entry.status ?? "",
+      validationStatus: entry.validationStatus ?? "",
+      ...(entry.error ? { error: entry.error } : {}),
+      ...(isValidatedByAkamai(entry) ? { validatedByAkamai: true as const } : {}),
+    };
+  }
+  return out;
+}
+
 /** Key challenges by (lower-cased) domain. Domains without a given challenge type are left out of that map. */
 export function extractChallenges(body: DvChallengesView): ExtractedChallenges {
   const out: ExtractedChallenges = { dnsChallenges: {}, httpChallenges: {}, domainStatus: {} };

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { AllowedInput, ChangeStatus, CpsApiError, type CpsApi, isNotFound } from "../cps";
-import { DomainValidationState, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
+import { DomainValidationState, domainStatesFromHistory, ExtractedChallenges, extractChallenges, isDomainValidated } from "../lifecycle/challenges";
 import { checkTxtRecords } from "../lifecycle/dns-propagation";
 import { namesValidatedByAkamai, VALIDATED_BY_AKAMAI } from "../lifecycle/validated-by-akamai";
 import { acknowledgePostVerification, ChangeHandler, doneWhen, failOnError, followChange, refuseWhen } from "../lifecycle/follow";
@@ -321,6 +321,12 @@ async function validate(ctx: ResourceContext, inputs: DvValidationInputs): Promi
         ? `certificate issued for ${names.length} name(s) ${elapsed}`
         : `change ${changeId} (${pending.changeType ?? "unknown type"}) is past domain validation ${elapsed}; it issues no new certificate`,
     );
+    // The change may have left domain validation before this wait read its challenges (CPS's own DNS
+    // recheck, or names Akamai validated itself): then the per-domain state comes from the DV history.
+    if (Object.keys(watch.lastDomains).length === 0) {
+      const history = await client.getDvHistory(inputs.enrollmentId).catch(() => undefined);
+      if (history) watch.lastDomains = domainStatesFromHistory(history, names);
+    }
     watch.reportValidatedByAkamai();
     return { changeId, status: change.statusInfo.status, validatedDomains: [...names].sort(), domainStatus: watch.lastDomains };
   } catch (e) {
