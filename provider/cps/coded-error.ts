@@ -100,7 +100,9 @@ export class CodedError extends Error {
         this.text = value.replace(` [${this.code}, see ${troubleshootingLink(this.code)}]`, "").replace(` [${this.code}]`, "");
       },
     });
-    this.stack = "the message is shown with the failed step";
+    // With PULUMI_AKAMAI_CPS_DEBUG set (the same switch as the client's debug log), the real stack is
+    // kept for whoever debugs the provider itself.
+    if (!process.env.PULUMI_AKAMAI_CPS_DEBUG) this.stack = "the message is shown with the failed step";
   }
 
   /** The message without the pointer, for embedding in another message or a progress line. */

@@ -149,3 +149,18 @@ describe("every error the provider throws carries a code", () => {
     expect(plainMessage(new Error("plain"))).toBe("plain");
   });
 });
+
+describe("stack traces", () => {
+  const saved = process.env.PULUMI_AKAMAI_CPS_DEBUG;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PULUMI_AKAMAI_CPS_DEBUG;
+    else process.env.PULUMI_AKAMAI_CPS_DEBUG = saved;
+  });
+
+  it("are replaced by a note for users, and kept with PULUMI_AKAMAI_CPS_DEBUG for whoever debugs the provider", () => {
+    delete process.env.PULUMI_AKAMAI_CPS_DEBUG;
+    expect(new CodedError("WaitTimedOut", "late").stack).toBe("the message is shown with the failed step");
+    process.env.PULUMI_AKAMAI_CPS_DEBUG = "1";
+    expect(new CodedError("WaitTimedOut", "late").stack).toMatch(/coded-errors\.test\.ts/);
+  });
+});
