@@ -25,3 +25,12 @@ export function parseChangeLocation(location: string): { enrollmentId: number; c
   }
   return { enrollmentId: Number(match[1]), changeId: Number(match[2]) };
 }
+
+/**
+ * The contract id as CPS takes it. PAPI prefixes its ids with their type (`ctr_K-0N7RAK71`,
+ * https://techdocs.akamai.com/property-mgr/reference/id-prefixes); CPS takes the bare id
+ * (akamai-apis apis/cps/v2: `contractId=K-0N7RAK71`), so a prefixed one is stripped.
+ */
+export function cpsContractId(contractId: string): string {
+  return contractId.replace(/^ctr_/, "");
+}

@@ -3,7 +3,7 @@ export { CpsClient, type CpsClientOptions, type CpsClientInternals } from "./cli
 export { CodedError, ERROR_CODES, FORMER_CODES, codeOf, plainMessage, troubleshootingLink, type ErrorCode } from "./coded-error";
 export { type CpsApi, type EdgeDnsApi, type EdgeHostnamesApi, isNotFound, latestChangeId } from "./api";
 export { CpsApiError, CpsChangeError, CpsConfigError, CpsInputError, CpsNetworkError, CpsResponseError } from "./errors";
-export { parseTrailingId, parseChangeLocation } from "./ids";
+export { parseTrailingId, parseChangeLocation, cpsContractId } from "./ids";
 export { MediaType, essence as mediaTypeEssence } from "./media-types";
 export { resolveCredentials, normaliseHost, DEFAULT_MAX_BODY, type EdgeGridCredentials, type CredentialOptions } from "./credentials";
 export { parseEdgerc } from "./edgerc";

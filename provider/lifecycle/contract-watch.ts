@@ -20,7 +20,7 @@
  * from `rememberContract` (the Enrollment resource and every contract list this process reads), so
  * no poll costs an extra request to find it. Without it the wait reads its change as before.
  */
-import { currentRequestContext, type ChangeStatus, type CpsApi, type Enrollment } from "../cps";
+import { cpsContractId, currentRequestContext, type ChangeStatus, type CpsApi, type Enrollment } from "../cps";
 import { activeWaitCount, budgetPacedIntervalMs } from "./poll";
 import { isCancelled, isComplete, isFailed } from "./statuses";
 
@@ -179,14 +179,9 @@ export function configureContractWatch(options: { now?: () => number; expectedSt
   config = { now: options.now ?? Date.now, expected: { ...EXPECTED_STEP_MS, ...(options.expectedStepMs ?? {}) } };
 }
 
-/** CPS takes contract ids without PAPI's `ctr_` prefix (../shared/reference/cps-api.md §1). */
-function plainContract(contractId: string): string {
-  return contractId.replace(/^ctr_/, "");
-}
-
 /** The enrollment belongs to the contract: the Enrollment resource and contract lists say so. */
 export function rememberContract(client: object, enrollmentId: number, contractId: string): void {
-  if (contractId.length > 0) watchOf(client).contractOf.set(enrollmentId, plainContract(contractId));
+  if (contractId.length > 0) watchOf(client).contractOf.set(enrollmentId, cpsContractId(contractId));
 }
 
 /** Every enrollment of a contract list this process read (diffs, data sources) is known from then on. */
@@ -216,7 +211,7 @@ export async function readChange(client: WatchClient, ref: WatchedChange): Promi
   const context = currentRequestContext();
   const hints = context.wait;
   const now = config.now();
-  const contract = ref.contractId !== undefined && ref.contractId.length > 0 ? plainContract(ref.contractId) : w.contractOf.get(ref.enrollmentId);
+  const contract = ref.contractId !== undefined && ref.contractId.length > 0 ? cpsContractId(ref.contractId) : w.contractOf.get(ref.enrollmentId);
   const shareMs = sharePerWait();
   const plan = changeReadPlan({
     ...(entry.last !== undefined ? { last: entry.last } : {}),

@@ -3,6 +3,7 @@
  * that equivalent inputs compare equal (SAN order and case, the CN listed in SANs, `ctr_` prefixes).
  */
 import { z } from "zod";
+import { cpsContractId } from "../cps/ids";
 import { COUNTRY_CODES } from "./countries";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { durationInput, enrollmentIdInput, scheduleInput, warningPolicyInput } from "./common-inputs";
@@ -73,7 +74,7 @@ export const enrollmentInputsSchema = withDeprecatedNames(
     contractId: z
       .string(expecting("text, a CPS contract id such as K-0N7RAK71", "is required: the CPS contract id, e.g. K-0N7RAK71"))
       .trim()
-      .transform((c) => c.replace(/^ctr_/, ""))
+      .transform(cpsContractId)
       .pipe(z.string().regex(/^[A-Za-z0-9-]+$/, { message: "must be a contract id such as K-0N7RAK71 (the ctr_ prefix is optional)" })),
     validationType: z.enum(["dv", "ov", "ev", "third-party"]).default("dv"),
     certificateType: z.enum(["san", "single", "wildcard", "wildcard-san", "third-party"]).optional(),

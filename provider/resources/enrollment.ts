@@ -13,7 +13,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { type CpsApi, Enrollment, isNotFound, latestChangeId } from "../cps";
+import { cpsContractId, type CpsApi, Enrollment, isNotFound, latestChangeId } from "../cps";
 import { DnsChallenge, DomainValidationState, ExtractedChallenges, extractChallenges, HttpChallenge, mergeChallenges, withEntryPerName } from "../lifecycle/challenges";
 import { ActionableChange, waitForActionableChange } from "../lifecycle/enrollment-wait";
 import { rememberContract } from "../lifecycle/contract-watch";
@@ -459,7 +459,7 @@ async function remove(ctx: ResourceContext, { id, props }: { id: string; props: 
     if (isNotFound(e)) return;
     throw e;
   }
-  if (typeof props.contractId === "string") invalidateLiveEnrollments(client, props.contractId.replace(/^ctr_/, ""));
+  if (typeof props.contractId === "string") invalidateLiveEnrollments(client, cpsContractId(props.contractId));
   if (result.httpStatus === 200) {
     progress(`deleted enrollment ${enrollmentId}`);
     return;

@@ -4,7 +4,7 @@
  * code (CpsApiError picks it from the status, provider/cps/errors.ts) says which; the hint names
  * the same troubleshooting section as the code, so the message ends with `[Code]` only.
  */
-import { CpsApiError, type CpsApi } from "../cps";
+import { CpsApiError, cpsContractId, type CpsApi } from "../cps";
 import { formatElapsed } from "../lifecycle/progress";
 
 function isClockSkew(e: CpsApiError): boolean {
@@ -56,6 +56,6 @@ export function needsHolderLookup(e: unknown): boolean {
 /** The enrollment of `contractId` whose common name is `commonName` (for the duplicate-CN hint). */
 export async function holderOf(client: CpsApi, contractId: string, commonName: string): Promise<number | undefined> {
   const wanted = commonName.toLowerCase();
-  const list = await client.listEnrollments(contractId.replace(/^ctr_/, ""));
+  const list = await client.listEnrollments(cpsContractId(contractId));
   return list.filter((e) => e.csr.cn.toLowerCase() === wanted).sort((a, b) => a.id - b.id)[0]?.id;
 }
