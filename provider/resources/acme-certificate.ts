@@ -16,7 +16,7 @@ import { durationInput, timeoutMs } from "./common-inputs";
 import { acme, acmeErrorText, acmeSession, orderRef } from "./acme-session";
 import { caCertPemInput, csrPemInput, directoryUrlInput } from "./acme-order";
 import { publicKeyFingerprint } from "./csr-outputs";
-import { certificateKeyAlgorithm, certificateKeyFingerprint, canonicalPem, parseCertificatePem, pemBlocks, summarize } from "./pem";
+import { certificateKeyAlgorithm, certificateKeyFingerprint, canonicalPem, type CertificateSummary, parseCertificatePem, pemBlocks, summarize } from "./pem";
 import { sameValue } from "./same-value";
 import { acmeUrlInput, privateKeyPemInput, resolverInput } from "./strict-inputs";
 import { hasUnknowns } from "./unknowns";
@@ -47,7 +47,7 @@ type Inputs = z.output<typeof acmeCertificateInputsSchema>;
  * What AcmeCertificate outputs besides its inputs, declared once: the provider writes them and the
  * SDK's `AcmeCertificate` class declares its output properties from this interface (sdk/acme-certificate.ts).
  */
-export interface AcmeCertificateOutputs {
+export interface AcmeCertificateOutputs extends Omit<CertificateSummary, "keyAlgorithm"> {
   /** The leaf certificate (PEM). */
   certificatePem: string;
   /** The intermediates (PEM), the leaf's issuer first. */
@@ -56,18 +56,6 @@ export interface AcmeCertificateOutputs {
   fullChainPem: string;
   /** The certificate's key algorithm, as `CertificateUpload`'s `keyAlgorithm` takes it. */
   keyAlgorithm: "RSA" | "ECDSA";
-  /** Serial number (hex). */
-  serialNumber: string;
-  /** Start of validity (ISO 8601). */
-  notBefore: string;
-  /** End of validity (ISO 8601). */
-  notAfter: string;
-  /** The names the certificate covers. */
-  subjectAltNames: string[];
-  /** The issuer's distinguished name. */
-  issuer: string;
-  /** Hex SHA-256 of the public key (compare with `Enrollment.csrFingerprints`). */
-  publicKeyFingerprint: string;
 }
 
 async function validateAuthorizations(client: acme.Client, order: acme.Order, inputs: Inputs, ctx: ResourceContext, deadline: Deadline): Promise<void> {
