@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { expecting } from "./strict-inputs";
-import { writeRecordSet } from "./edge-dns-write";
-import { type Bag, defineResource } from "./define-resource";
+import { locateRecord, writeRecordSet } from "./edge-dns-write";
+import { defineResource } from "./define-resource";
 import { refuseWhileServingLiveCertificate } from "./delete-refusal";
 
 export const edgeDnsCnameRecordInputsSchema = z
@@ -64,12 +64,6 @@ function recordSet(i: Inputs) {
 
 const outs = (raw: Record<string, unknown>, i: Inputs) => ({ ...raw, zone: i.zone, name: i.name, target: i.target, ttl: i.ttl, allowDeleteWhileDeployed: i.allowDeleteWhileDeployed });
 
-/** The zone and name of a stored record (state, else the id `zone/name/CNAME`). */
-function locate(id: string, props: Bag<EdgeDnsCnameRecordOutputs>): { zone: string; name: string } {
-  const [zone, name] = id.split("/");
-  return { zone: String(props.zone ?? zone), name: String(props.name ?? name) };
-}
-
 export const edgeDnsCnameRecordProvider = defineResource<typeof edgeDnsCnameRecordInputsSchema, EdgeDnsCnameRecordOutputs>({
   name: "edge-dns-cname-record",
   inputs: edgeDnsCnameRecordInputsSchema,
@@ -94,13 +88,13 @@ export const edgeDnsCnameRecordProvider = defineResource<typeof edgeDnsCnameReco
     return { outs: outs(raw, i) };
   },
   async read(ctx, { id, props }) {
-    const { zone, name } = locate(id, props);
+    const { zone, name } = locateRecord(id, props);
     const rs = await ctx.cps.edgeDns.getRecordSet(zone, name, "CNAME");
     if (!rs) return { id: "", props: {} };
     return { id, props: { ...props, target: normalizeHostname(rs.rdata[0] ?? ""), ttl: rs.ttl } };
   },
   async delete(ctx, { id, props }) {
-    const { zone, name } = locate(id, props);
+    const { zone, name } = locateRecord(id, props);
     // A destroy deletes the CNAME first (it needs the edge hostname's name): it refuses on its own
     // while the certificate it leads to is live, so that nothing is deleted.
     await refuseWhileServingLiveCertificate(ctx.cps, props, { kind: "EdgeDnsCnameRecord", name });

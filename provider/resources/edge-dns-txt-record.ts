@@ -7,8 +7,8 @@ import { z } from "zod";
 import { hostnameProblem, normalizeHostname } from "./hostnames";
 import { fromRdata, toRdata, txtValueInput } from "./txt-rdata";
 import { expecting } from "./strict-inputs";
-import { writeRecordSet } from "./edge-dns-write";
-import { type Bag, defineResource } from "./define-resource";
+import { locateRecord, writeRecordSet } from "./edge-dns-write";
+import { defineResource } from "./define-resource";
 import { sameValue } from "./same-value";
 
 export const edgeDnsTxtRecordInputsSchema = z
@@ -51,11 +51,6 @@ function recordSet(i: Inputs) {
   return { name: i.name, type: "TXT", ttl: i.ttl, rdata: i.values.map(toRdata) };
 }
 
-/** The zone and name of a stored record (state, else the id `zone/name/TXT`). */
-function locate(id: string, props: Bag<EdgeDnsTxtRecordOutputs>): { zone: string; name: string } {
-  return { zone: String(props.zone ?? id.split("/")[0]), name: String(props.name ?? id.split("/")[1]) };
-}
-
 export const edgeDnsTxtRecordProvider = defineResource<typeof edgeDnsTxtRecordInputsSchema, EdgeDnsTxtRecordOutputs>({
   name: "edge-dns-txt-record",
   inputs: edgeDnsTxtRecordInputsSchema,
@@ -76,13 +71,13 @@ export const edgeDnsTxtRecordProvider = defineResource<typeof edgeDnsTxtRecordIn
     return { outs: { ...raw, zone: i.zone, name: i.name, values: i.values, ttl: i.ttl } };
   },
   async read(ctx, { id, props }) {
-    const { zone, name } = locate(id, props);
+    const { zone, name } = locateRecord(id, props);
     const rs = await ctx.cps.edgeDns.getRecordSet(zone, name, "TXT");
     if (!rs) return { id: "", props: {} };
     return { id, props: { ...props, values: rs.rdata.map(fromRdata), ttl: rs.ttl } };
   },
   async delete(ctx, { id, props }) {
-    const { zone, name } = locate(id, props);
+    const { zone, name } = locateRecord(id, props);
     await ctx.cps.edgeDns.deleteRecordSet(zone, name, "TXT"); // already gone (404) counts as deleted
   },
 });
