@@ -105,6 +105,16 @@ function stripDot(name: string): string {
   return name.endsWith(".") ? name.slice(0, -1) : name;
 }
 
+/** One domain's state as CPS reports it, in dv-challenges or in the DV history. */
+function domainState(entry: DvChallengesView["dv"][number]): DomainValidationState {
+  return {
+    status: entry.status ?? "",
+    validationStatus: entry.validationStatus ?? "",
+    ...(entry.error ? { error: entry.error } : {}),
+    ...(isValidatedByAkamai(entry) ? { validatedByAkamai: true as const } : {}),
+  };
+}
+
 /** The parts of a dv-history.v1 body `domainStatesFromHistory` reads (the client's parsed type fits it). */
 export interface DvHistoryView {
   results?: ReadonlyArray<{ domain: string; domainHistory: ReadonlyArray<Omit<DvChallengesView["dv"][number], "domain" | "challenges"> & { requestTimestamp?: string | null; challenges?: DvChallengesView["dv"][number]["challenges"] | null }> }> | null;
@@ -124,13 +134,7 @@ export function domainStatesFromHistory(history: DvHistoryView, names: readonly 
     const domain = d.domain.toLowerCase();
     if (!wanted.has(domain) || d.domainHistory.length === 0) continue;
     const newest = [...d.domainHistory].sort((a, b) => Date.parse(b.requestTimestamp ?? "") - Date.parse(a.requestTimestamp ?? "") || 0)[0]!;
-    const entry = { ...newest, domain, challenges: newest.challenges ?? [] };
-    out[domain] = {
-      status: entry.status ?? "",
-      validationStatus: entry.validationStatus ?? "",
-      ...(entry.error ? { error: entry.error } : {}),
-      ...(isValidatedByAkamai(entry) ? { validatedByAkamai: true as const } : {}),
-    };
+    out[domain] = domainState({ ...newest, domain, challenges: newest.challenges ?? [] });
   }
   return out;
 }
@@ -140,12 +144,7 @@ export function extractChallenges(body: DvChallengesView): ExtractedChallenges {
   const out: ExtractedChallenges = { dnsChallenges: {}, httpChallenges: {}, domainStatus: {} };
   for (const entry of body.dv) {
     const domain = entry.domain.toLowerCase();
-    out.domainStatus[domain] = {
-      status: entry.status ?? "",
-      validationStatus: entry.validationStatus ?? "",
-      ...(entry.error ? { error: entry.error } : {}),
-      ...(isValidatedByAkamai(entry) ? { validatedByAkamai: true as const } : {}),
-    };
+    out.domainStatus[domain] = domainState(entry);
     const expires = entry.expires ?? undefined;
     for (const c of entry.challenges) {
       if (c.type === "dns-01" && c.responseBody) {
