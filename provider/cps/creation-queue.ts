@@ -17,7 +17,8 @@
  */
 import { CodedError } from "./coded-error";
 import { CpsApiError } from "./errors";
-import { currentRequestContext } from "./request-context";
+import { DEFAULT_BUDGET_WAIT_MS } from "./budget-wait";
+import { currentRequestContext, deadlineIn } from "./request-context";
 import { retrying } from "./retry";
 import type { LogFn } from "./transport";
 
@@ -27,8 +28,6 @@ export const CREATION_WINDOW_MS = 5 * 60_000;
 export const PROBES_PER_WINDOW = 20;
 /** How many probe intervals a process that just created leaves free after its window (latency margin included). */
 const GIVE_WAY_PROBES = 4 / 3;
-/** Without a resource timeout (direct client use), how long a creation waits for its slot. */
-const DEFAULT_SLOT_WAIT_MS = 30 * 60_000;
 
 interface AccountQueue {
   tail: Promise<unknown>;
@@ -82,8 +81,9 @@ export async function queuedCreation<T>(options: CreationQueueOptions, create: (
   const account = queue;
   const run = async (): Promise<T> => {
     const context = currentRequestContext();
-    const left = () => (context.deadline !== undefined ? context.deadline.at - context.deadline.now() : DEFAULT_SLOT_WAIT_MS - (now() - started));
-    const started = now();
+    // The resource's timeout (the request context's deadline); without one, as long as a budget wait.
+    const deadline = context.deadline ?? deadlineIn(DEFAULT_BUDGET_WAIT_MS, now);
+    const throttled = `CPS allows one new certificate per account every ${describeWindow(options.windowMs)} and answered 409 (creation throttle)`;
     let delay = 0;
     let lastNotice = Number.NEGATIVE_INFINITY;
     return retrying(
@@ -100,18 +100,17 @@ export async function queuedCreation<T>(options: CreationQueueOptions, create: (
           const t = now();
           const next = nextCreationAttempt(account, options.windowMs, t);
           delay = Math.max(0, next.at - t);
-          if (delay > left()) {
+          if (delay > deadline.at - deadline.now()) {
             throw new CodedError(
               "CreationThrottled",
-              `CPS allows one new certificate per account every ${describeWindow(options.windowMs)} and answered 409 (creation throttle); ` +
-                `${next.why}, which is later than this resource's timeout allows. Run \`pulumi up\` again, or raise the timeout input.`,
+              `${throttled}; ${next.why}, which is later than this resource's timeout allows. Run \`pulumi up\` again, or raise the timeout input.`,
               { cause: error },
             );
           }
           // One line per slot wait, not one per probe.
           if (t - lastNotice >= options.windowMs) {
             lastNotice = t;
-            const line = `CPS allows one new certificate per account every ${describeWindow(options.windowMs)} and answered 409 (creation throttle); ${next.why}; waiting for it`;
+            const line = `${throttled}; ${next.why}; waiting for it`;
             options.log("info", line);
             context.notify?.(line);
           }
