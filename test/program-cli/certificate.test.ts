@@ -8,15 +8,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
-import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
+import { CliStack, killAllRuns } from "./cli-stack";
 import { describeWithPulumiCli } from "./pulumi-cli";
+import { expectExit } from "../support/expect-exit";
 
 const FIXTURE = path.join(__dirname, "fixtures", "certificate");
 const ZONE = "secret.test";
 
-function expectExit(run: CliExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 describeWithPulumiCli("a certificate whose API client secret is a stack config secret", (cli) => {
   let world: EmulatorWorld;

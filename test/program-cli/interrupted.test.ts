@@ -12,13 +12,11 @@ import { waitFor } from "../program/wait";
 import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
 import { isAlive, processTree } from "./processes";
 import { describeWithPulumiCli } from "./pulumi-cli";
+import { expectExit } from "../support/expect-exit";
 
 const FIXTURE = path.join(__dirname, "fixtures", "certificate");
 const TEN_MINUTES = 600_000;
 
-function expectExit(run: CliExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 describeWithPulumiCli("runs of the Pulumi CLI that were interrupted or refused", (cli) => {
   let world: EmulatorWorld;

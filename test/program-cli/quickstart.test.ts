@@ -9,8 +9,9 @@
 import * as fs from "fs";
 import { checkSite } from "../../demo/site-check";
 import { EmulatorWorld, ensureSelfLink } from "../program/emulator-world";
-import { CliStack, killAllRuns, type CliExit } from "./cli-stack";
+import { CliStack, killAllRuns } from "./cli-stack";
 import { describeWithPulumiCli, PROJECT_ROOT } from "./pulumi-cli";
+import { expectExit } from "../support/expect-exit";
 
 const ZONE = "example.test";
 const NAMES = [`www.${ZONE}`, ZONE, `api.${ZONE}`];
@@ -19,9 +20,6 @@ const QUICKSTART_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsCnameRecord"
 /** The CLI's count: those, the Certificate component and the stack. */
 const CLI_COUNT = QUICKSTART_RESOURCES.length + 2;
 
-function expectExit(run: CliExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 /** The CLI's step lines, e.g. ` ~  pulumi-nodejs:dynamic/akamai-cps:Enrollment www update [diff: ~sans]`. */
 function stepLines(output: string): string[] {

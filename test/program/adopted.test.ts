@@ -7,14 +7,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { killAllEngines, runEngineCommand, type EngineExit } from "./engine-child";
+import { killAllEngines, runEngineCommand } from "./engine-child";
 import { EmulatorWorld, ensureSelfLink, readState, stackOutputs } from "./emulator-world";
+import { expectExit } from "../support/expect-exit";
 
 const ZONE = "adopt.test";
 
-function expectExit(run: EngineExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 let world: EmulatorWorld;
 

@@ -7,16 +7,14 @@ import { promises as dns } from "node:dns";
 import * as fs from "fs";
 import * as path from "path";
 import * as tls from "node:tls";
-import { killAllEngines, runEngineCommand, type EngineExit, type EngineRunOptions } from "./engine-child";
+import { killAllEngines, runEngineCommand, type EngineRunOptions } from "./engine-child";
 import { EmulatorWorld, ensureSelfLink, readState, resourceTypes, stackOutputs } from "./emulator-world";
+import { expectExit } from "../support/expect-exit";
 
 jest.setTimeout(180_000);
 
 const ZONE = "component.test";
 
-function expectExit(run: EngineExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 function handshake(address: string, port: number, servername: string, ca: string): Promise<{ authorized: boolean; names: string }> {
   return new Promise((resolve, reject) => {

@@ -10,9 +10,10 @@ import * as path from "path";
 import { z } from "zod";
 import { CpsClient, enrollmentRequestSchema } from "../../provider/cps";
 import { dvEnrollment, FAST_STEPS } from "../emulator/harness";
-import { killAllEngines, runEngineCommand, type EngineExit, type EngineRunOptions } from "./engine-child";
+import { killAllEngines, runEngineCommand, type EngineRunOptions } from "./engine-child";
 import { EmulatorWorld, ensureSelfLink, readState, stackOutputs } from "./emulator-world";
 import { waitFor } from "./wait";
+import { expectExit } from "../support/expect-exit";
 
 jest.setTimeout(120_000);
 
@@ -24,9 +25,6 @@ const EXPECTED_WARNINGS = [
   { id: "OVERLAPPING_TRAFFIC_CLASS", known: true, message: "The following domain(s) overlap domains on another certificate: legacy.datafn.test." },
 ];
 
-function expectExit(run: EngineExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 /** The `Outputs:` block the engine prints (`    name: <json>`), which is all a preview leaves behind. */
 function printedOutputs(output: string): Record<string, unknown> {

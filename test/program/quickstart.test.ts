@@ -12,6 +12,7 @@ import { killAllEngines, liveProcessesInGroup, PROJECT_ROOT, runEngineCommand, s
 import { EmulatorWorld, ensureSelfLink, readState, resourceTypes, stackOutputs } from "./emulator-world";
 import { waitFor } from "./wait";
 import { checkSite } from "../../demo/site-check";
+import { expectExit } from "../support/expect-exit";
 
 const QUICKSTART_ZONE = "example.test";
 const KILL_ZONE = "kill.test";
@@ -19,9 +20,6 @@ const KILL_ZONE = "kill.test";
 const QUICKSTART_RESOURCES = ["Deployment", "DvValidation", "EdgeDnsCnameRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "EdgeDnsTxtRecord", "Enrollment", "SecureEdgeHostname"];
 
 /** Exit code check that shows the engine's output when it fails. */
-function expectExit(run: EngineExit, code: number): void {
-  if (run.code !== code) throw new Error(`expected exit code ${code}, got ${run.code ?? run.signal}; output:\n${run.output}`);
-}
 
 /** The engine's step lines, e.g. `  ~  www (pulumi-nodejs:dynamic/akamai-cps:Enrollment) update (planned) [diff: …]`. */
 function stepLines(output: string): string[] {
