@@ -6,32 +6,9 @@
  */
 import { CodedError, CpsApiError, deadlineIn, withRequestContext } from "../../provider/cps";
 import { queuedCreation } from "../../provider/cps/creation-queue";
+import { virtualTime, type VirtualTime } from "../support/virtual-time";
 
 const WINDOW = 5 * 60_000;
-
-/** A virtual clock: sleepers wake in time order once everything runnable has run. */
-function virtualClock() {
-  let t = 0;
-  const timers: Array<{ at: number; wake: () => void }> = [];
-  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    now: () => t,
-    sleep: (ms: number) => new Promise<void>((wake) => void timers.push({ at: t + ms, wake })),
-    /** Run until `done` settles (or the clock passes `limitMs`). */
-    async runUntil(done: Promise<unknown>, limitMs: number): Promise<void> {
-      let finished = false;
-      void done.finally(() => (finished = true)).catch(() => undefined);
-      for (;;) {
-        for (let i = 0; i < 5; i++) await settle();
-        if (finished || timers.length === 0 || t > limitMs) return;
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers.shift()!;
-        t = Math.max(t, next.at);
-        next.wake();
-      }
-    },
-  };
-}
 
 /** One account's throttle as CPS applies it, counting what each process sent. */
 function throttledCps(clock: { now: () => number }) {
@@ -61,12 +38,12 @@ function throttledCps(clock: { now: () => number }) {
   };
 }
 
-function processOf(name: string, clock: ReturnType<typeof virtualClock>, log: string[] = []) {
+function processOf(name: string, clock: VirtualTime, log: string[] = []) {
   return { account: `https://akab-test.luna.akamaiapis.net/ as ${name} ${Math.random()}`, windowMs: WINDOW, log: (_: string, line: string) => void log.push(line), now: clock.now, sleep: clock.sleep };
 }
 
 it("two processes of one account creating at once take turns, and every creation succeeds", async () => {
-  const clock = virtualClock();
+  const clock = virtualTime();
   const cps = throttledCps(clock);
   const a = processOf("a", clock);
   const b = processOf("b", clock);
@@ -74,7 +51,7 @@ it("two processes of one account creating at once take turns, and every creation
     ...Array.from({ length: 5 }, () => withRequestContext({ deadline: deadlineIn(120 * 60_000, clock.now) }, () => queuedCreation(a, cps.create("a")))),
     ...Array.from({ length: 5 }, () => withRequestContext({ deadline: deadlineIn(120 * 60_000, clock.now) }, () => queuedCreation(b, cps.create("b")))),
   ]);
-  await clock.runUntil(all, 200 * 60_000);
+  await clock.run(200 * 60_000);
   await expect(all).resolves.toHaveLength(10);
   const order = cps.created.map((c) => c.by).join("");
   // Neither process takes every slot: after the first creation the two alternate.
@@ -88,15 +65,17 @@ it("two processes of one account creating at once take turns, and every creation
 });
 
 it("a creation throttled past the resource's timeout fails with CreationThrottled, naming the slot, instead of failing after a fixed number of tries", async () => {
-  const clock = virtualClock();
+  const clock = virtualTime();
   const cps = throttledCps(clock);
   const first = processOf("first", clock);
   const log: string[] = [];
   const other = processOf("other", clock, log);
-  await clock.runUntil(queuedCreation(first, cps.create("first")), 1);
+  const created = queuedCreation(first, cps.create("first"));
+  await clock.run(1);
+  await created;
   // The other process has two minutes: the slot held by the first opens in five.
   const late = withRequestContext({ deadline: deadlineIn(2 * 60_000, clock.now) }, () => queuedCreation(other, cps.create("other"))).catch((e: unknown) => e);
-  await clock.runUntil(late, 60 * 60_000);
+  await clock.run(60 * 60_000);
   const error = await late;
   expect(error).toBeInstanceOf(CodedError);
   expect((error as CodedError).code).toBe("CreationThrottled");
@@ -107,7 +86,7 @@ it("a creation throttled past the resource's timeout fails with CreationThrottle
 });
 
 it("with a timeout long enough, a creation waits through as many throttled windows as another process holds", async () => {
-  const clock = virtualClock();
+  const clock = virtualTime();
   const cps = throttledCps(clock);
   // Another tool of the account creates a certificate every five minutes for the first 25 minutes.
   const tool = (async () => {
@@ -117,7 +96,8 @@ it("with a timeout long enough, a creation waits through as many throttled windo
     }
   })();
   const ours = withRequestContext({ deadline: deadlineIn(60 * 60_000, clock.now) }, () => queuedCreation(processOf("stack", clock), cps.create("stack")));
-  await clock.runUntil(Promise.all([tool, ours]), 120 * 60_000);
+  await clock.run(120 * 60_000);
+  await tool;
   // Five windows turned away (a fixed limit of four tries gave up at the fourth), then the slot.
   await expect(ours).resolves.toBe(6);
   expect(cps.created.map((c) => c.by)).toEqual(["tool", "tool", "tool", "tool", "tool", "stack"]);

@@ -9,28 +9,10 @@ import { changeReadPlan, configureContractWatch, contractWatchStats, EXPECTED_ST
 import { throwIfFailed } from "../../provider/lifecycle/enrollment-wait";
 import { activeWaitCount, budgetPacedIntervalMs, waitUntil } from "../../provider/lifecycle/poll";
 import { findInput, INPUT, isComplete } from "../../provider/lifecycle/statuses";
+import { virtualTime } from "../support/virtual-time";
 
 const MINUTE = 60_000;
 
-function virtualTime() {
-  let now = 0;
-  const timers: Array<{ at: number; wake: () => void }> = [];
-  return {
-    now: () => now,
-    sleep: (ms: number) => new Promise<void>((wake) => timers.push({ at: now + ms, wake })),
-    async run(until: number): Promise<void> {
-      for (;;) {
-        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (next === undefined || next.at > until) return;
-        timers.shift();
-        now = next.at;
-        next.wake();
-      }
-    },
-  };
-}
 
 function change(status: string, state = "running", inputs: string[] = [], error?: { code: string; description: string }): ChangeStatus {
   return changeStatusSchema.parse({

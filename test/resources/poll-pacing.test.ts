@@ -5,27 +5,8 @@
  */
 import { withRequestContext } from "../../provider/cps";
 import { activeWaitCount, budgetPacedIntervalMs, POLL_BUDGET_SHARE, waitUntil } from "../../provider/lifecycle/poll";
+import { virtualTime } from "../support/virtual-time";
 
-/** Virtual timers: sleeping registers a wake-up; `run` moves time to the next one until `until`. */
-function virtualTime() {
-  let now = 0;
-  const timers: Array<{ at: number; wake: () => void }> = [];
-  return {
-    now: () => now,
-    sleep: (ms: number) => new Promise<void>((wake) => timers.push({ at: now + ms, wake })),
-    async run(until: number): Promise<void> {
-      for (;;) {
-        // Let every wait reach its next sleep before time moves.
-        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers.shift();
-        if (next === undefined || next.at > until) return;
-        now = next.at;
-        next.wake();
-      }
-    },
-  };
-}
 
 async function readsIn10Minutes(perMinute: number | undefined): Promise<number> {
   const time = virtualTime();
