@@ -184,9 +184,30 @@ export function rememberContract(client: object, enrollmentId: number, contractI
   if (contractId.length > 0) watchOf(client).contractOf.set(enrollmentId, cpsContractId(contractId));
 }
 
-/** Every enrollment of a contract list this process read (diffs, data sources) is known from then on. */
-export function rememberContractList(client: object, contractId: string, enrollments: ReadonlyArray<Pick<Enrollment, "id">>): void {
-  for (const e of enrollments) rememberContract(client, e.id, contractId);
+/**
+ * A contract list this process read elsewhere (diffs): its enrollments are known from then on, and
+ * it is the contract's latest list for the waits too, so they do not read it again within their
+ * interval.
+ */
+export function rememberContractList(client: object, contractId: string, enrollments: ReadonlyArray<Pick<Enrollment, "id" | "pendingChanges">>): void {
+  const w = watchOf(client);
+  const contract = cpsContractId(contractId);
+  const entry = w.contracts.get(contract) ?? { at: Number.NEGATIVE_INFINITY };
+  w.contracts.set(contract, entry);
+  recordList(w, entry, contract, enrollments);
+}
+
+/** What one list of the contract says: which enrollment is in it, and each one's pending changes. */
+function recordList(w: Watch, entry: ContractEntry, contract: string, list: ReadonlyArray<Pick<Enrollment, "id" | "pendingChanges">>): Map<number, Set<number>> {
+  const pending = new Map<number, Set<number>>();
+  for (const enrollment of list) {
+    w.contractOf.set(enrollment.id, contract);
+    pending.set(enrollment.id, new Set((enrollment.pendingChanges ?? []).map((p) => p.changeId)));
+  }
+  entry.pending = pending;
+  entry.at = config.now();
+  delete entry.failedAt;
+  return pending;
 }
 
 /** Requests and shared answers of this module for a client (tests, diagnostics). */
@@ -265,8 +286,10 @@ function sharePerWait(): number {
   return perMinute !== undefined ? budgetPacedIntervalMs(perMinute, activeWaitCount()) : 0;
 }
 
-/** The contract's pending changes, read at most once per `maxAgeMs` for every wait of the contract. */
-/** `undefined` while a failed list is not tried again (its waits read their own changes meanwhile). */
+/**
+ * The contract's pending changes, read at most once per `maxAgeMs` for every wait of the contract;
+ * `undefined` while a failed list is not tried again (its waits read their own changes meanwhile).
+ */
 async function contractPending(client: WatchClient, w: Watch, contract: string, maxAgeMs: number): Promise<Map<number, Set<number>> | undefined> {
   let entry = w.contracts.get(contract);
   if (!entry) {
@@ -280,17 +303,7 @@ async function contractPending(client: WatchClient, w: Watch, contract: string, 
   w.stats.listReads++;
   e.reading = client
     .listEnrollments(contract)
-    .then((list) => {
-      const pending = new Map<number, Set<number>>();
-      for (const enrollment of list) {
-        w.contractOf.set(enrollment.id, contract);
-        pending.set(enrollment.id, new Set((enrollment.pendingChanges ?? []).map((p) => p.changeId)));
-      }
-      e.pending = pending;
-      e.at = config.now();
-      delete e.failedAt;
-      return pending;
-    })
+    .then((list) => recordList(w, e, contract, list))
     .catch((error: unknown) => {
       e.failedAt = config.now();
       throw error;

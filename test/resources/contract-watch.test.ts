@@ -5,7 +5,7 @@
  * ours resets. Counted in requests, never timed.
  */
 import { changeStatusSchema, currentRequestContext, withRequestContext, type ChangeStatus, type Enrollment } from "../../provider/cps";
-import { changeReadPlan, configureContractWatch, contractWatchStats, EXPECTED_STEP_MS, readChange, rememberContract, type WatchClient } from "../../provider/lifecycle/contract-watch";
+import { changeReadPlan, configureContractWatch, contractWatchStats, EXPECTED_STEP_MS, readChange, rememberContract, rememberContractList, type WatchClient } from "../../provider/lifecycle/contract-watch";
 import { throwIfFailed } from "../../provider/lifecycle/enrollment-wait";
 import { activeWaitCount, budgetPacedIntervalMs, waitUntil } from "../../provider/lifecycle/poll";
 import { findInput, INPUT, isComplete } from "../../provider/lifecycle/statuses";
@@ -79,6 +79,34 @@ function fresh(n: number, status: ChangeStatus, knownContract = true): FakeCps {
 }
 
 afterEach(() => configureContractWatch());
+
+it("contract lists that diffs read during an up (live-enrollments.ts) serve the waits too: they read none of their own meanwhile", async () => {
+  /** The waits' own list reads during `minutes`, with or without a diff reading the list every 10 s. */
+  async function waitsListReads(minutes: number, diffsRead: boolean): Promise<number> {
+    const time = virtualTime();
+    configureContractWatch({ now: time.now });
+    const cps = fresh(1, change("deploy-cert-to-production"));
+    let diffReads = 0;
+    const waits = runWaits(cps, 1, time).catch(() => undefined);
+    // Diffs of other resources of the stack, each reading the contract's list, every 10 s meanwhile.
+    const diffs = (async () => {
+      for (let t = 10_000; diffsRead && t <= minutes * MINUTE; t += 10_000) {
+        await time.sleep(10_000);
+        diffReads++;
+        rememberContractList(cps, "ctr_K-TEST", await cps.listEnrollments("K-TEST"));
+      }
+    })();
+    await time.run(minutes * MINUTE);
+    await diffs;
+    const own = cps.listReads - diffReads;
+    cps.set(1, change("complete", "complete"), false);
+    await time.run(200 * MINUTE);
+    await waits;
+    return own;
+  }
+  expect(await waitsListReads(1, false)).toBeGreaterThanOrEqual(3);
+  expect(await waitsListReads(1, true)).toBe(0);
+});
 
 describe("the interval policy", () => {
   const share = budgetPacedIntervalMs(17, 1); // one wait on the default 17 a minute: ~4.7 s
